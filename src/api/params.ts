@@ -1,0 +1,175 @@
+import { errors } from '../errors/catalogue.js';
+import type { FormValue } from '../lib/form.js';
+
+/**
+ * Stripe's form-parameter rules as small composable decoders: every value arrives as a string,
+ * nested hashes and arrays come from bracket notation, an empty string means "unset" where the
+ * field allows it, and any error names the parameter the way Stripe spells it (`a[b][0]`).
+ */
+type Decode<T> = (v: FormValue, path: string) => T;
+
+export class Field<T> {
+  constructor(
+    readonly decodeValue: Decode<unknown>,
+    readonly isRequired = false,
+    readonly isEmptyable = false,
+  ) {}
+
+  /** Missing → `parameter_missing`. */
+  required(): Field<Exclude<T, undefined>> {
+    return new Field(this.decodeValue, true, this.isEmptyable);
+  }
+
+  /** An empty string decodes to null (Stripe's "unset"); without this it is `parameter_invalid_empty`. */
+  emptyable(): Field<T | null> {
+    return new Field(this.decodeValue, this.isRequired, true);
+  }
+
+  parse(v: FormValue | undefined, path: string): T {
+    if (v === undefined) {
+      if (this.isRequired) throw errors.parameterMissing(path);
+      return undefined as T;
+    }
+    if (v === '') {
+      if (this.isEmptyable) return null as T;
+      throw errors.parameterInvalidEmpty(path);
+    }
+    return this.decodeValue(v, path) as T;
+  }
+}
+
+export type Infer<F> = F extends Field<infer T> ? T : never;
+type Shape = Record<string, Field<unknown>>;
+type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+
+function expectString(v: FormValue, path: string): string {
+  if (typeof v !== 'string') throw errors.invalidString(path, 'expected a string');
+  return v;
+}
+
+export function str(opts: { max?: number } = {}): Field<string | undefined> {
+  return new Field((v, path) => {
+    const s = expectString(v, path);
+    if (opts.max !== undefined && s.length > opts.max) throw errors.stringTooLong(path, opts.max);
+    return s;
+  });
+}
+
+export function oneOf<const E extends string>(values: readonly E[]): Field<E | undefined> {
+  return new Field((v, path) => {
+    const s = expectString(v, path);
+    if (!values.includes(s as E)) throw errors.invalidEnum(path, values);
+    return s as E;
+  });
+}
+
+export function int(opts: { min?: number; max?: number } = {}): Field<number | undefined> {
+  return new Field((v, path) => {
+    if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw errors.parameterInvalidInteger(path, typeof v === 'string' ? v : JSON.stringify(v));
+    const n = Number(v);
+    if (!Number.isSafeInteger(n)) throw errors.parameterInvalidInteger(path, v);
+    if (opts.min !== undefined && n < opts.min) throw errors.invalidRequest(`Invalid ${path}: must be greater than or equal to ${opts.min}`, path);
+    if (opts.max !== undefined && n > opts.max) throw errors.invalidRequest(`Invalid ${path}: must be less than or equal to ${opts.max}`, path);
+    return n;
+  });
+}
+
+export function bool(): Field<boolean | undefined> {
+  return new Field((v, path) => {
+    if (v === 'true') return true;
+    if (v === 'false') return false;
+    throw errors.parameterInvalidBoolean(path, typeof v === 'string' ? v : JSON.stringify(v));
+  });
+}
+
+export function obj<S extends Shape>(shape: S, opts: { ignore?: readonly string[] } = {}): Field<ObjectOf<S> | undefined> {
+  return new Field((v, path) => decodeObject(shape, v, path, opts.ignore));
+}
+
+export function arr<T>(item: Field<T>): Field<Exclude<T, undefined>[] | undefined> {
+  return new Field((v, path) => {
+    if (!Array.isArray(v)) throw errors.invalidArray(path);
+    return v.map((x, i) => {
+      const out = item.parse(x, `${path}[${i}]`);
+      if (out === undefined || out === null) throw errors.parameterInvalidEmpty(`${path}[${i}]`);
+      return out as Exclude<T, undefined>;
+    });
+  });
+}
+
+/** `metadata`: string → string; a key sent empty is null (delete it); the whole hash sent empty clears it. */
+export function metadata(): Field<Record<string, string | null> | null | undefined> {
+  return new Field<Record<string, string | null> | undefined>((v, path) => {
+    if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidHash(path);
+    const out: Record<string, string | null> = {};
+    for (const [k, val] of Object.entries(v)) {
+      if (typeof val !== 'string') throw errors.invalidString(`${path}[${k}]`, 'metadata values must be strings');
+      out[k] = val === '' ? null : val;
+    }
+    return out;
+  }).emptyable();
+}
+
+/** Range filter: `created=123` or `created[gte]=…`. */
+export function range(): Field<{ gt?: number; gte?: number; lt?: number; lte?: number } | undefined> {
+  const n = int();
+  return new Field((v, path) => {
+    if (typeof v === 'string') {
+      const exact = n.parse(v, path)!;
+      return { gte: exact, lte: exact };
+    }
+    return decodeObject({ gt: n, gte: n, lt: n, lte: n }, v, path);
+  });
+}
+
+/** `expand[]`: also accepts a single `expand=x`. */
+export function expandParam(): Field<string[] | undefined> {
+  return new Field((v, path) => {
+    const list = typeof v === 'string' ? [v] : v;
+    if (!Array.isArray(list)) throw errors.invalidArray(path);
+    return list.map((x, i) => expectString(x, `${path}[${i}]`));
+  });
+}
+
+export function decodeObject<S extends Shape>(shape: S, v: FormValue, path: string, ignore?: readonly string[]): ObjectOf<S> {
+  if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidHash(path);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(v)) {
+    if (!(key in shape) && !ignore?.includes(key)) throw errors.parameterUnknown(path ? `${path}[${key}]` : key);
+  }
+  for (const [key, field] of Object.entries(shape)) {
+    const value = field.parse((v as Record<string, FormValue>)[key], path ? `${path}[${key}]` : key);
+    if (value !== undefined) out[key] = value;
+  }
+  return out as ObjectOf<S>;
+}
+
+/** Parameters any v1 endpoint accepts besides its own (transport-level ones are stripped earlier). */
+export const commonParams = { expand: expandParam() };
+
+/** Decodes a whole request's parameters against an endpoint's shape. */
+export function decodeParams<S extends Shape>(shape: S, params: Record<string, FormValue>, opts: { ignore?: readonly string[] } = {}): ObjectOf<S> {
+  return decodeObject(shape, params, '', opts.ignore);
+}
+
+export const addressShape = {
+  city: str({ max: 200 }).emptyable(),
+  country: str({ max: 2 }).emptyable(),
+  line1: str({ max: 200 }).emptyable(),
+  line2: str({ max: 200 }).emptyable(),
+  postal_code: str({ max: 200 }).emptyable(),
+  state: str({ max: 200 }).emptyable(),
+};
+
+export const listParams = {
+  limit: new Field<number | undefined>((v, path) => {
+    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw errors.parameterInvalidInteger(path, String(v));
+    const n = Number(v);
+    if (n < 1 || n > 100) throw errors.limitOutOfRange(v);
+    return n;
+  }),
+  starting_after: str(),
+  ending_before: str(),
+  created: range(),
+  expand: expandParam(),
+};

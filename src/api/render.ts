@@ -1,0 +1,126 @@
+import { errors } from '../errors/catalogue.js';
+import { getObject } from '../storage/repos/objects.js';
+import type { CallContext } from '../services/context.js';
+
+/**
+ * What the wire layer knows about each object type: how to load one for expansion, which fields
+ * hold expandable ids (`expand[]=customer`, dotted paths up to 4 levels), and what a publishable key
+ * may see. Resource modules register themselves; the expander stays generic.
+ */
+export interface ResourceKind {
+  /** `object` value, e.g. "customer" */
+  object: string;
+  /** objects-table type (usually the same as `object`) */
+  storedType?: string;
+  /** field path → object type it expands to (`invoice_settings.default_payment_method` → payment_method) */
+  expandable: Record<string, string>;
+  /** fields hidden unless expanded (Charge.refunds), computed on demand */
+  includable?: Record<string, (ctx: CallContext, obj: Record<string, unknown>) => Promise<unknown>>;
+  /** custom loader; defaults to reading the stored object by id */
+  load?: (ctx: CallContext, id: string) => Promise<Record<string, unknown> | undefined>;
+}
+
+const kinds = new Map<string, ResourceKind>();
+
+export function registerResource(kind: ResourceKind): void {
+  kinds.set(kind.object, kind);
+}
+
+export function resourceKind(object: string): ResourceKind | undefined {
+  return kinds.get(object);
+}
+
+export async function loadForExpand(ctx: CallContext, object: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const kind = kinds.get(object);
+  if (!kind) return undefined;
+  if (kind.load) return kind.load(ctx, id);
+  const row = await getObject<Record<string, unknown>>(ctx.deps.store.read, ctx.scope, kind.storedType ?? object, id);
+  return row?.data;
+}
+
+/** Validates expand paths before anything runs, so a bad path fails the request cleanly. */
+export function checkExpandPaths(object: string, paths: readonly string[] | undefined, isList = false): void {
+  for (const full of paths ?? []) {
+    let path = full;
+    if (isList) {
+      if (!path.startsWith('data.')) throw errors.cannotExpand(full);
+      path = path.slice(5);
+    }
+    let type: string | undefined = object;
+    let rest = path;
+    let depth = 0;
+    while (rest) {
+      depth++;
+      if (depth > 4) throw errors.expandTooDeep(full);
+      const kind: ResourceKind | undefined = type ? kinds.get(type) : undefined;
+      if (!kind) throw errors.cannotExpand(full);
+      const match = longestField(kind, rest);
+      if (!match) throw errors.cannotExpand(full);
+      type = kind.expandable[match];
+      rest = rest.length > match.length ? rest.slice(match.length + 1) : '';
+      if (!type && rest) throw errors.cannotExpand(full);
+    }
+  }
+}
+
+function longestField(kind: ResourceKind, path: string): string | undefined {
+  const candidates = [...Object.keys(kind.expandable), ...Object.keys(kind.includable ?? {})];
+  return candidates
+    .filter((f) => path === f || path.startsWith(f + '.'))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+/** Replaces the ids named by `paths` with the objects they point to (in place on a copy). */
+export async function expandObject<T extends object>(ctx: CallContext, object: string, value: T, paths: readonly string[] | undefined): Promise<T> {
+  if (!paths?.length) return value;
+  const copy = structuredClone(value) as Record<string, unknown>;
+  for (const path of paths) await expandPath(ctx, object, copy, path);
+  return copy as T;
+}
+
+async function expandPath(ctx: CallContext, object: string, target: Record<string, unknown>, path: string): Promise<void> {
+  const kind = kinds.get(object);
+  if (!kind) return;
+  const field = longestField(kind, path);
+  if (!field) return;
+  const rest = path.length > field.length ? path.slice(field.length + 1) : '';
+  const segments = field.split('.');
+  let holder: Record<string, unknown> | undefined = target;
+  for (const seg of segments.slice(0, -1)) {
+    const next: unknown = holder?.[seg];
+    holder = next && typeof next === 'object' ? (next as Record<string, unknown>) : undefined;
+  }
+  if (!holder) return;
+  const leaf = segments[segments.length - 1];
+  if (kind.includable?.[field]) {
+    holder[leaf] = await kind.includable[field](ctx, target);
+    return;
+  }
+  const targetType = kind.expandable[field];
+  let current = holder[leaf];
+  if (typeof current === 'string') {
+    current = (await loadForExpand(ctx, targetType, current)) ?? current;
+    holder[leaf] = current;
+  }
+  if (rest && current && typeof current === 'object') await expandPath(ctx, targetType, current as Record<string, unknown>, rest);
+}
+
+export interface ListPage<T> {
+  object: 'list';
+  data: T[];
+  has_more: boolean;
+  url: string;
+}
+
+export async function renderList<T extends object>(
+  ctx: CallContext,
+  object: string,
+  url: string,
+  items: T[],
+  hasMore: boolean,
+  expand: readonly string[] | undefined,
+): Promise<ListPage<T>> {
+  const itemPaths = (expand ?? []).filter((p) => p.startsWith('data.')).map((p) => p.slice(5));
+  const data = itemPaths.length ? await Promise.all(items.map((i) => expandObject(ctx, object, i, itemPaths))) : items;
+  return { object: 'list', data, has_more: hasMore, url };
+}

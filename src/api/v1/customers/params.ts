@@ -1,0 +1,43 @@
+import { addressShape, arr, expandParam, int, listParams, metadata, obj, oneOf, str, type Infer } from '../../params.js';
+
+const shipping = obj({
+  address: obj(addressShape).required(),
+  name: str({ max: 5000 }).required(),
+  phone: str({ max: 5000 }).emptyable(),
+}).emptyable();
+
+const invoiceSettings = obj({
+  custom_fields: arr(obj({ name: str({ max: 40 }).required(), value: str({ max: 140 }).required() })).emptyable(),
+  default_payment_method: str({ max: 5000 }).emptyable(),
+  footer: str({ max: 5000 }).emptyable(),
+  rendering_options: obj({ amount_tax_display: oneOf(['exclude_tax', 'include_inclusive_tax']).emptyable(), template: str().emptyable() }).emptyable(),
+});
+
+const writable = {
+  address: obj(addressShape).emptyable(),
+  balance: int(),
+  business_name: str({ max: 150 }).emptyable(),
+  description: str({ max: 350 }).emptyable(),
+  email: str({ max: 512 }).emptyable(),
+  individual_name: str({ max: 150 }).emptyable(),
+  invoice_prefix: str({ max: 12 }).emptyable(),
+  invoice_settings: invoiceSettings,
+  metadata: metadata(),
+  name: str({ max: 256 }).emptyable(),
+  next_invoice_sequence: int({ min: 1 }),
+  phone: str({ max: 20 }).emptyable(),
+  preferred_locales: arr(str()).emptyable(),
+  shipping,
+  tax_exempt: oneOf(['none', 'exempt', 'reverse'] as const).emptyable(),
+  expand: expandParam(),
+};
+
+export const createCustomerParams = { ...writable, payment_method: str({ max: 5000 }) };
+export const updateCustomerParams = { ...writable, default_source: str().emptyable() };
+export const retrieveParams = { expand: expandParam() };
+export const listCustomerParams = { ...listParams, email: str({ max: 512 }), test_clock: str() };
+
+type Obj<S> = { [K in keyof S]: Infer<S[K]> };
+export type CreateCustomer = Obj<typeof createCustomerParams>;
+export type UpdateCustomer = Obj<typeof updateCustomerParams>;
+export type ListCustomers = Obj<typeof listCustomerParams>;

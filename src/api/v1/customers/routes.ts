@@ -1,0 +1,66 @@
+import type Stripe from 'stripe';
+import type { RouteDef } from '../../../http/route.js';
+import { decodeParams } from '../../params.js';
+import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
+import { listPage } from '../../list.js';
+import {
+  createCustomer,
+  deleteCustomer,
+  findCustomerOrStub,
+  retrieveCustomer,
+  updateCustomer,
+} from '../../../services/customers/customers.js';
+import { createCustomerParams, listCustomerParams, retrieveParams, updateCustomerParams } from './params.js';
+
+registerResource({
+  object: 'customer',
+  expandable: { default_source: 'source', 'invoice_settings.default_payment_method': 'payment_method', test_clock: 'test_clock' },
+  load: async (ctx, id) => (await findCustomerOrStub(ctx, id)) as Record<string, unknown> | undefined,
+});
+
+const render = async (ctx: Parameters<typeof expandObject>[0], c: Stripe.Customer | Stripe.DeletedCustomer, expand?: string[]) =>
+  'deleted' in c && c.deleted ? c : expandObject(ctx, 'customer', c, expand);
+
+// https://docs.stripe.com/api/customers
+export const customerRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/v1/customers',
+    handler: async ({ ctx, params }) => {
+      const p = decodeParams(createCustomerParams, params);
+      checkExpandPaths('customer', p.expand);
+      return render(ctx, await createCustomer(ctx, p), p.expand);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(retrieveParams, params);
+      checkExpandPaths('customer', p.expand);
+      return render(ctx, await retrieveCustomer(ctx, pathParams.id), p.expand);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/customers/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(updateCustomerParams, params);
+      checkExpandPaths('customer', p.expand);
+      return render(ctx, await updateCustomer(ctx, pathParams.id, p), p.expand);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/customers/:id',
+    handler: async ({ ctx, pathParams }) => deleteCustomer(ctx, pathParams.id),
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers',
+    handler: async ({ ctx, params }) => {
+      const p = decodeParams(listCustomerParams, params);
+      return listPage(ctx, { object: 'customer', url: '/v1/customers', filter: { lookup: p.email } }, p);
+    },
+  },
+];

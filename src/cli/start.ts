@@ -1,0 +1,59 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { startServer } from '../server.js';
+import { ensureDefaultAccount } from '../services/accounts/merchant-accounts.js';
+
+interface KeyFile {
+  account: string;
+  secret_key: string;
+  publishable_key: string;
+}
+
+/**
+ * The database keeps only key hashes. So that `npm start` can print the default test keys on
+ * every start, they are also written once to a 0600 file in the data directory.
+ */
+function keyFilePath(dataDir: string) {
+  return join(dataDir, 'default-keys.json');
+}
+
+export async function startCommand(opts: { port?: string; host?: string; data?: string }): Promise<void> {
+  const config = loadConfig({
+    port: opts.port !== undefined ? Number(opts.port) : undefined,
+    host: opts.host,
+    dataDir: opts.data,
+  });
+  const server = await startServer(config);
+  const info = await ensureDefaultAccount(server.store, server.deps.clock, { secretKey: config.secretKey, publishableKey: config.publishableKey });
+  let keys: Partial<KeyFile> = {};
+  const file = keyFilePath(config.dataDir);
+  if (info.createdNow && info.secretKey && info.publishableKey) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify({ account: info.account.id, secret_key: info.secretKey, publishable_key: info.publishableKey }, null, 2), { mode: 0o600 });
+  }
+  try {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
+    if (saved.account === info.account.id) keys = saved;
+  } catch {
+    // no key file (e.g. PostgreSQL shared by several hosts): only configured keys can be shown
+  }
+  const sk = config.secretKey ?? keys.secret_key;
+  const pk = config.publishableKey ?? keys.publishable_key;
+  const storage = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
+  process.stdout.write(
+    [
+      `onfile listening on ${server.url} (${storage})`,
+      `  account:         ${info.account.id} (${info.account.display_name})`,
+      `  secret key:      ${sk ?? '(not shown: set ONFILE_SECRET_KEY to fix one)'}`,
+      `  publishable key: ${pk ?? '(not shown: set ONFILE_PUBLISHABLE_KEY to fix one)'}`,
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

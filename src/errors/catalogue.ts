@@ -1,0 +1,74 @@
+import { ApiError } from './api-error.js';
+
+// One catalogue of the errors onfile emits, with Stripe's wording where it is documented.
+const invalid = (status: number, message: string, code?: string, param?: string, extra?: Record<string, unknown>) =>
+  new ApiError(status, 'invalid_request_error', message, code, param, extra);
+
+export const errors = {
+  noApiKey: () =>
+    invalid(401, "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/."),
+  invalidApiKey: (key: string) =>
+    invalid(401, `Invalid API Key provided: ${maskKey(key)}`, 'api_key_invalid'),
+  publishableKeyNotAllowed: () =>
+    invalid(401, 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.', 'secret_key_required'),
+  unrecognizedUrl: (method: string, url: string) =>
+    invalid(404, `Unrecognized request URL (${method}: ${url}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`),
+  parameterUnknown: (param: string) => invalid(400, `Received unknown parameter: ${param}`, 'parameter_unknown', param),
+  parameterMissing: (param: string) => invalid(400, `Missing required param: ${param}.`, 'parameter_missing', param),
+  parameterInvalidEmpty: (param: string) =>
+    invalid(400, `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`, 'parameter_invalid_empty', param),
+  parameterInvalidInteger: (param: string, value: string) => invalid(400, `Invalid integer: ${value}`, 'parameter_invalid_integer', param),
+  parameterInvalidBoolean: (param: string, value: string) =>
+    invalid(400, `Invalid boolean: ${value}`, 'parameter_invalid_boolean', param),
+  parameterInvalidStringEmpty: (param: string) =>
+    invalid(400, `Invalid string: must be a non-empty string for ${param}`, 'parameter_invalid_string_empty', param),
+  invalidString: (param: string, detail: string) => invalid(400, `Invalid ${param}: ${detail}`, undefined, param),
+  invalidEnum: (param: string, allowed: readonly string[]) =>
+    invalid(400, `Invalid ${param}: must be one of ${joinOr(allowed)}`, undefined, param),
+  invalidHash: (param: string) => invalid(400, `Invalid object`, 'parameter_invalid_hash', param),
+  invalidArray: (param: string) => invalid(400, `Invalid array`, 'parameter_invalid_array', param),
+  stringTooLong: (param: string, max: number) =>
+    invalid(400, `Invalid string: ${param} must be at most ${max} characters long`, 'string_too_long', param),
+  parametersExclusive: (a: string, b: string) =>
+    invalid(400, `You may only specify one of these parameters: ${a}, ${b}.`, 'parameters_exclusive', a),
+  invalidRequest: (message: string, param?: string, code?: string) => invalid(400, message, code, param),
+  formTooComplex: (detail: string) => invalid(400, `Invalid request body: ${detail}.`),
+  resourceMissing: (noun: string, id: string, param = 'id', status = 404) =>
+    invalid(status, `No such ${noun}: '${id}'`, 'resource_missing', param),
+  invalidApiVersion: (version: string) =>
+    invalid(400, `Invalid Stripe API version: ${version}. Please see https://docs.stripe.com/upgrades for the list of API versions.`, 'api_version_invalid'),
+  idempotencyMismatch: (key: string) =>
+    new ApiError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`),
+  idempotencyKeyInUse: (key: string) =>
+    new ApiError(409, 'idempotency_error', `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`, 'idempotency_key_in_use', undefined, {}, true),
+  idempotencyKeyTooLong: () =>
+    invalid(400, 'The Idempotency-Key header must be at most 255 characters long.', 'idempotency_key_invalid'),
+  lockTimeout: () =>
+    new ApiError(409, 'invalid_request_error', 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. If you see this error intermittently, retry the request. If you see this error frequently and are making multiple concurrent requests to a single object, make your requests serially or at a lower rate.', 'lock_timeout', undefined, {}, true),
+  metadataTooManyKeys: () => invalid(400, 'Invalid metadata: metadata cannot have more than 50 keys', undefined, 'metadata'),
+  metadataKeyTooLong: (key: string) =>
+    invalid(400, `Invalid metadata: metadata keys must be at most 40 characters long (received '${key}')`, undefined, `metadata[${key}]`),
+  metadataValueTooLong: (key: string) =>
+    invalid(400, `Invalid metadata: metadata values must be at most 500 characters long`, undefined, `metadata[${key}]`),
+  metadataKeyBrackets: (key: string) =>
+    invalid(400, `Invalid metadata: metadata keys cannot contain '[' or ']'`, undefined, `metadata[${key}]`),
+  cannotExpand: (path: string) => invalid(400, `This property cannot be expanded (${path}).`, undefined, 'expand'),
+  expandTooDeep: (path: string) =>
+    invalid(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, undefined, 'expand'),
+  limitOutOfRange: (value: string) =>
+    invalid(400, `Invalid limit: must be an integer between 1 and 100 (received ${value})`, undefined, 'limit'),
+  internal: () =>
+    new ApiError(500, 'api_error', 'An unknown error occurred. Please retry your request, or contact support if the problem persists.', undefined, undefined, {}, true),
+};
+
+export function maskKey(key: string): string {
+  if (key.length <= 4) return '*'.repeat(key.length);
+  const m = /^(sk|pk|rk)_(test|live)_/.exec(key);
+  const head = m ? m[0] : '';
+  return head + '*'.repeat(Math.max(0, key.length - head.length - 4)) + key.slice(-4);
+}
+
+function joinOr(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}

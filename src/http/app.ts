@@ -1,0 +1,213 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { parseForm, type FormObject, type FormValue } from '../lib/form.js';
+import { newId } from '../lib/ids.js';
+import { ApiError } from '../errors/api-error.js';
+import { errors } from '../errors/catalogue.js';
+import { isKnownApiVersion } from '../domain/shared/api-versions.js';
+import type { CallContext, Deps } from '../services/context.js';
+import { Authenticator } from './auth.js';
+import { beginIdempotent, finishIdempotent, shouldStoreResponse } from './idempotency.js';
+import { isWithStatus, type RouteDef } from './route.js';
+
+export interface AppOptions {
+  routes: RouteDef[];
+  /** Extra non-API routes (hosted pages, /v3/ library, admin). */
+  plugins?: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[];
+  logger?: boolean | object;
+}
+
+const INVALID_QUERY = '__onfile_invalid_query';
+const TRANSPORT_PARAMS = ['key', '_stripe_version', '_stripe_account'];
+const CORS_EXPOSE = 'Request-Id, Stripe-Manage-Version, Stripe-Should-Retry, X-Stripe-External-Auth-Required, X-Stripe-Privileged-Session-Required, Idempotency-Key, Original-Request, Idempotent-Replayed, Stripe-Version';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    stripeRequestId: string;
+  }
+}
+
+export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: {
+      // Stripe's nested query strings (`expand[0]=x`, `created[gte]=1`) need qs, with its limits.
+      querystringParser: (s: string) => {
+        try {
+          return parseForm(s) as Record<string, unknown>;
+        } catch (err) {
+          // The router cannot fail a request; the handler turns this marker into a 400.
+          return { [INVALID_QUERY]: err instanceof Error ? err.message : 'malformed' };
+        }
+      },
+      ignoreTrailingSlash: true,
+    },
+  });
+  const auth = new Authenticator(deps.store);
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (!text.trim()) return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(errors.invalidRequest('Invalid JSON received in the request body.'), undefined);
+    }
+  });
+  // Everything else is treated as a form body: SDKs send `application/x-www-form-urlencoded`
+  // even on GETs, curl -d does too, and a missing type should not be a 415.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseForm(String(body)));
+    } catch (err) {
+      done(errors.formTooComplex(err instanceof Error ? err.message : 'malformed'), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.stripeRequestId = newId('request');
+    const origin = req.headers.origin;
+    reply.header('Request-Id', req.stripeRequestId);
+    reply.header('Cache-Control', 'no-cache, no-store');
+    reply.header('Access-Control-Allow-Origin', origin ?? '*');
+    reply.header('Access-Control-Allow-Credentials', 'true');
+    reply.header('Access-Control-Allow-Methods', 'GET, POST, HEAD, OPTIONS, DELETE');
+    reply.header('Access-Control-Expose-Headers', CORS_EXPOSE);
+    reply.header('Access-Control-Max-Age', '300');
+    if (origin) reply.header('Vary', 'Origin');
+  });
+
+  app.options('/*', async (req, reply) => {
+    const requested = req.headers['access-control-request-headers'];
+    if (requested) reply.header('Access-Control-Allow-Headers', requested);
+    reply.code(204).send();
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const apiError = toApiError(err, req);
+    sendError(reply, apiError, req.url.startsWith('/v2/'));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    sendError(reply, errors.unrecognizedUrl(req.method, req.url.split('?')[0]), req.url.startsWith('/v2/'));
+  });
+
+  for (const route of opts.routes) registerRoute(app, deps, auth, route);
+  for (const plugin of opts.plugins ?? []) await plugin(app, deps);
+  return app;
+}
+
+function toApiError(err: unknown, req: FastifyRequest): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.invalidRequest('Request body too large.');
+    return errors.invalidRequest(`Invalid request: ${e.message ?? 'malformed'}`);
+  }
+  req.log.error({ err }, 'unhandled error');
+  return errors.internal();
+}
+
+export function sendError(reply: FastifyReply, err: ApiError, v2: boolean): void {
+  reply.header('Stripe-Should-Retry', String(err.shouldRetry));
+  reply.code(err.status).type('application/json').send(JSON.stringify(renderError(err, v2)));
+}
+
+function renderError(err: ApiError, v2: boolean): unknown {
+  if (!v2) return { error: err.toBody() };
+  // v2 envelope: {error: {type, code, message}}; invalid parameters use code invalid_fields semantics.
+  const body: Record<string, unknown> = { type: err.type, code: err.code ?? (err.status === 400 ? 'invalid_fields' : err.type), message: err.message };
+  if (err.param) body.param = err.param;
+  return { error: body };
+}
+
+function mergeParams(req: FastifyRequest): FormObject {
+  const query = (req.query ?? {}) as FormObject;
+  const body = req.body;
+  if (req.method === 'GET' || req.method === 'DELETE' || !body || typeof body !== 'object' || Array.isArray(body)) return { ...query };
+  return { ...query, ...(body as FormObject) };
+}
+
+function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, route: RouteDef): void {
+  const v2 = route.path.startsWith('/v2/');
+  app.route({
+    method: route.method,
+    url: route.path,
+    handler: async (req, reply) => {
+      const all = mergeParams(req);
+      if (typeof all[INVALID_QUERY] === 'string') throw errors.formTooComplex(all[INVALID_QUERY]);
+      const keyParam = all.key;
+      const versionParam = all._stripe_version;
+      for (const p of TRANSPORT_PARAMS) delete all[p];
+      const apiKey = Authenticator.keyFrom(req.headers.authorization, keyParam);
+      const caller = await auth.authenticate(apiKey);
+      if (caller.key.kind === 'publishable' && !route.publishable) throw errors.publishableKeyNotAllowed();
+
+      const headerVersion = req.headers['stripe-version'];
+      const requested = (Array.isArray(headerVersion) ? headerVersion[0] : headerVersion) || (typeof versionParam === 'string' ? versionParam : undefined);
+      if (requested && !isKnownApiVersion(requested)) throw errors.invalidApiVersion(requested);
+      const apiVersion = requested || caller.account.default_api_version;
+      reply.header('Stripe-Version', apiVersion);
+
+      const idemHeader = req.headers['idempotency-key'];
+      const idemKey = (Array.isArray(idemHeader) ? idemHeader[0] : idemHeader) || null;
+      const scope = { accountId: caller.account.id, livemode: caller.key.livemode };
+      const ctx: CallContext = {
+        deps,
+        scope,
+        account: caller.account,
+        apiVersion,
+        keyKind: caller.key.kind,
+        request: {
+          id: req.stripeRequestId,
+          idempotencyKey: idemKey,
+          ip: req.ip,
+          userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
+        },
+      };
+      const idempotent = idemKey !== null && (route.method === 'POST' || (v2 && route.method === 'DELETE'));
+      if (idemKey !== null) reply.header('Idempotency-Key', idemKey);
+      if (idempotent) {
+        const outcome = await beginIdempotent(deps.store, scope, idemKey, {
+          method: route.method,
+          path: req.url.split('?')[0],
+          params: v2 ? req.body ?? null : all,
+          requestId: req.stripeRequestId,
+          nowMs: deps.clock.nowMs(),
+        });
+        if (outcome.kind === 'replay') {
+          reply.header('Idempotent-Replayed', 'true');
+          reply.header('Original-Request', outcome.originalRequestId);
+          reply.header('Stripe-Should-Retry', 'false');
+          return reply.code(outcome.status).type('application/json').send(outcome.body);
+        }
+        reply.header('Original-Request', req.stripeRequestId);
+      }
+
+      let status = 200;
+      let body: string;
+      let apiError: ApiError | undefined;
+      try {
+        const result = await route.handler({ ctx, params: all, json: req.body, pathParams: req.params as Record<string, string>, request: req });
+        if (isWithStatus(result)) {
+          status = result.status ?? 200;
+          body = JSON.stringify(result.body);
+        } else body = JSON.stringify(result);
+      } catch (err) {
+        apiError = toApiError(err, req);
+        status = apiError.status;
+        body = JSON.stringify(renderError(apiError, v2));
+        reply.header('Stripe-Should-Retry', String(apiError.shouldRetry));
+      }
+      if (idempotent) {
+        const store = shouldStoreResponse(status, apiError?.code, apiError?.type);
+        await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, status, body, store);
+      }
+      if (!apiError) reply.header('Stripe-Should-Retry', 'false');
+      return reply.code(status).type('application/json').send(body);
+    },
+  });
+}
+
+export type { FormValue };

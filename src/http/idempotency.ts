@@ -1,0 +1,81 @@
+import { sha256Hex } from '../lib/crypto.js';
+import { errors } from '../errors/catalogue.js';
+import type { Store } from '../storage/sql.js';
+import type { Scope } from '../storage/repos/objects.js';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+  takeOverIdempotencyKey,
+} from '../storage/repos/idempotency.js';
+
+/** How long a running request holds its key before a retry may take it over (the first one died). */
+const LOCK_MS = 60_000;
+
+export type IdempotencyOutcome =
+  | { kind: 'execute' }
+  | { kind: 'replay'; status: number; body: string; originalRequestId: string };
+
+/**
+ * Stripe's idempotency contract (https://docs.stripe.com/api/idempotent_requests): the first
+ * request with a key runs; later ones with the same parameters get its stored response; other
+ * parameters are an idempotency_error; a retry while the first still runs is a 409.
+ */
+export async function beginIdempotent(
+  store: Store,
+  scope: Scope,
+  key: string,
+  req: { method: string; path: string; params: unknown; requestId: string; nowMs: number },
+): Promise<IdempotencyOutcome> {
+  if (key.length > 255) throw errors.idempotencyKeyTooLong();
+  const fingerprint = sha256Hex(stableStringify(req.params));
+  const existing = await store.tx((t) =>
+    claimIdempotencyKey(t, scope, key, {
+      method: req.method,
+      path: req.path,
+      fingerprint,
+      requestId: req.requestId,
+      lockedUntil: req.nowMs + LOCK_MS,
+      created: Math.floor(req.nowMs / 1000),
+    }),
+  );
+  if (!existing) return { kind: 'execute' };
+  if (existing.method !== req.method || existing.path !== req.path || existing.fingerprint !== fingerprint) {
+    throw errors.idempotencyMismatch(key);
+  }
+  if (existing.state === 'done' && existing.responseStatus !== null && existing.responseBody !== null) {
+    return { kind: 'replay', status: existing.responseStatus, body: existing.responseBody, originalRequestId: existing.requestId };
+  }
+  if (existing.lockedUntil > req.nowMs) throw errors.idempotencyKeyInUse(key);
+  // The first request died mid-flight: whatever it committed is visible, so running again is safe
+  // for state machines (a repeated confirm meets the new state); take the key over.
+  const took = await store.tx((t) => takeOverIdempotencyKey(t, scope, key, existing.requestId, req.requestId, req.nowMs + LOCK_MS));
+  if (!took) throw errors.idempotencyKeyInUse(key);
+  return { kind: 'execute' };
+}
+
+export async function finishIdempotent(store: Store, scope: Scope, key: string, requestId: string, status: number, body: string, store_: boolean): Promise<void> {
+  await store.tx(async (t) => {
+    if (store_) await completeIdempotencyKey(t, scope, key, status, body);
+    else await releaseIdempotencyKey(t, scope, key, requestId);
+  });
+}
+
+/**
+ * Whether a response is the result of a request that began executing (Stripe stores those, 402s and
+ * 500s included) rather than one refused up front (auth, parameter validation, conflicts).
+ */
+export function shouldStoreResponse(status: number, errorCode?: string, errorType?: string): boolean {
+  if (status === 401 || status === 403 || status === 409 || status === 429) return false;
+  if (status === 400 && (errorType === 'idempotency_error' || (errorCode ?? '').startsWith('parameter') || errorCode === 'parameters_exclusive')) return false;
+  return true;
+}
+
+export function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}

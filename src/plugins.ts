@@ -1,0 +1,15 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from './services/context.js';
+
+/** Non-API HTTP surfaces (hosted pages, the /v3/ browser library, onfile's admin routes). */
+export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [];
+
+/** Background workers (webhook dispatcher, refund settlement, reconciler); each returns its stop function. */
+const workers: ((deps: Deps) => () => Promise<void>)[] = [];
+
+export function startBackground(deps: Deps): () => Promise<void> {
+  const stops = workers.map((w) => w(deps));
+  return async () => {
+    for (const stop of stops) await stop();
+  };
+}

@@ -1,0 +1,89 @@
+import type { Sql } from '../sql.js';
+import type { Scope } from './objects.js';
+
+export interface IdempotencyRecord {
+  method: string;
+  path: string;
+  fingerprint: string;
+  state: 'running' | 'done';
+  lockedUntil: number;
+  requestId: string;
+  responseStatus: number | null;
+  responseBody: string | null;
+}
+
+interface Row {
+  method: string;
+  path: string;
+  fingerprint: string;
+  state: string;
+  locked_until: number;
+  request_id: string;
+  response_status: number | null;
+  response_body: string | null;
+}
+
+const lm = (s: Scope) => (s.livemode ? 1 : 0);
+
+/**
+ * Claims a key for a request. Returns undefined when this request now owns the key, or the
+ * existing record when another request had it first (a unique key makes the race safe on both engines).
+ */
+export async function claimIdempotencyKey(
+  t: Sql,
+  scope: Scope,
+  key: string,
+  rec: { method: string; path: string; fingerprint: string; requestId: string; lockedUntil: number; created: number },
+): Promise<IdempotencyRecord | undefined> {
+  const inserted = await t.run(
+    `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created)
+     VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [scope.accountId, lm(scope), key, rec.method, rec.path, rec.fingerprint, rec.lockedUntil, rec.requestId, rec.created],
+  );
+  if (inserted.changes === 1) return undefined;
+  const r = await t.one<Row>(
+    'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?',
+    [scope.accountId, lm(scope), key],
+  );
+  if (!r) return undefined;
+  return {
+    method: r.method,
+    path: r.path,
+    fingerprint: r.fingerprint,
+    state: r.state as IdempotencyRecord['state'],
+    lockedUntil: Number(r.locked_until),
+    requestId: r.request_id,
+    responseStatus: r.response_status === null ? null : Number(r.response_status),
+    responseBody: r.response_body,
+  };
+}
+
+/** Takes over a key whose first request died while running (its lock expired). */
+export async function takeOverIdempotencyKey(t: Sql, scope: Scope, key: string, staleRequestId: string, requestId: string, lockedUntil: number): Promise<boolean> {
+  const r = await t.run(
+    `UPDATE idempotency_keys SET request_id = ?, locked_until = ? WHERE account_id = ? AND livemode = ? AND key = ? AND state = 'running' AND request_id = ?`,
+    [requestId, lockedUntil, scope.accountId, lm(scope), key, staleRequestId],
+  );
+  return r.changes === 1;
+}
+
+export async function completeIdempotencyKey(t: Sql, scope: Scope, key: string, status: number, body: string): Promise<void> {
+  await t.run(
+    `UPDATE idempotency_keys SET state = 'done', response_status = ?, response_body = ? WHERE account_id = ? AND livemode = ? AND key = ?`,
+    [status, body, scope.accountId, lm(scope), key],
+  );
+}
+
+/** Releases a key whose request failed before it began executing, so a retry runs afresh. */
+export async function releaseIdempotencyKey(t: Sql, scope: Scope, key: string, requestId: string): Promise<void> {
+  await t.run(`DELETE FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running'`, [
+    scope.accountId,
+    lm(scope),
+    key,
+    requestId,
+  ]);
+}
+
+export async function pruneIdempotencyKeys(t: Sql, olderThan: number): Promise<number> {
+  return (await t.run('DELETE FROM idempotency_keys WHERE created < ?', [olderThan])).changes;
+}

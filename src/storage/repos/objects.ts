@@ -1,0 +1,174 @@
+import { ConflictError, parseJson, type Sql, type SqlValue } from '../sql.js';
+
+/** Which account and mode a caller acts in: every read and write is scoped by it. */
+export interface Scope {
+  accountId: string;
+  livemode: boolean;
+}
+
+export interface StoredObject<D = Record<string, unknown>, I = Record<string, unknown>> {
+  seq: number;
+  id: string;
+  type: string;
+  version: number;
+  data: D;
+  internal: I;
+}
+
+/** Filter columns; their meaning per type is chosen by each resource's repository. */
+export interface IndexColumns {
+  customer?: string | null;
+  parent?: string | null;
+  lookup?: string | null;
+}
+
+export interface NewObject<D, I> extends IndexColumns {
+  type: string;
+  id: string;
+  created: number;
+  data: D;
+  internal: I;
+}
+
+interface Row {
+  seq: number;
+  id: string;
+  type: string;
+  version: number;
+  data: string;
+  internal: string;
+}
+
+const lm = (s: Scope) => (s.livemode ? 1 : 0);
+const toObject = <D, I>(r: Row): StoredObject<D, I> => ({
+  seq: Number(r.seq),
+  id: r.id,
+  type: r.type,
+  version: Number(r.version),
+  data: parseJson<D>(r.data),
+  internal: parseJson<I>(r.internal),
+});
+
+export async function insertObject<D, I>(t: Sql, scope: Scope, o: NewObject<D, I>): Promise<StoredObject<D, I>> {
+  const row = await t.one<{ seq: number }>(
+    `INSERT INTO objects (id, account_id, livemode, type, created, version, customer, parent, lookup, data, internal)
+     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING seq`,
+    [o.id, scope.accountId, lm(scope), o.type, o.created, o.customer ?? null, o.parent ?? null, o.lookup ?? null, JSON.stringify(o.data), JSON.stringify(o.internal)],
+  );
+  return { seq: Number(row!.seq), id: o.id, type: o.type, version: 1, data: o.data, internal: o.internal };
+}
+
+export async function getObject<D, I = Record<string, unknown>>(
+  t: Sql,
+  scope: Scope,
+  type: string,
+  id: string,
+): Promise<StoredObject<D, I> | undefined> {
+  const r = await t.one<Row>(
+    'SELECT seq, id, type, version, data, internal FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?',
+    [id, scope.accountId, lm(scope), type],
+  );
+  return r && toObject<D, I>(r);
+}
+
+/**
+ * Writes a new state of an object read earlier in the same transaction. The version check makes a
+ * concurrent writer's change impossible to overwrite: the loser's transaction is run again.
+ */
+export async function updateObject<D, I>(
+  t: Sql,
+  scope: Scope,
+  prev: StoredObject<D, I>,
+  next: { data: D; internal?: I } & IndexColumns,
+): Promise<StoredObject<D, I>> {
+  const internal = next.internal ?? prev.internal;
+  const sets = ['version = version + 1', 'data = ?', 'internal = ?'];
+  const params: SqlValue[] = [JSON.stringify(next.data), JSON.stringify(internal)];
+  for (const col of ['customer', 'parent', 'lookup'] as const) {
+    if (next[col] !== undefined) {
+      sets.push(`${col} = ?`);
+      params.push(next[col] ?? null);
+    }
+  }
+  const { changes } = await t.run(
+    `UPDATE objects SET ${sets.join(', ')} WHERE id = ? AND account_id = ? AND livemode = ? AND version = ?`,
+    [...params, prev.id, scope.accountId, lm(scope), prev.version],
+  );
+  if (changes !== 1) throw new ConflictError(prev.id);
+  return { ...prev, version: prev.version + 1, data: next.data, internal };
+}
+
+export interface RangeFilter {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+export interface ListQuery extends IndexColumns {
+  type: string;
+  limit: number;
+  /** seq of the cursor object */
+  startingAfterSeq?: number;
+  endingBeforeSeq?: number;
+  created?: RangeFilter;
+}
+
+/**
+ * Newest first by insertion sequence. Each filter column has its own index ending in seq, so a page
+ * costs the same on a store of a hundred objects or of millions.
+ */
+export async function listObjects<D, I = Record<string, unknown>>(
+  t: Sql,
+  scope: Scope,
+  q: ListQuery,
+): Promise<{ items: StoredObject<D, I>[]; hasMore: boolean }> {
+  const where = ['account_id = ?', 'livemode = ?', 'type = ?'];
+  const params: SqlValue[] = [scope.accountId, lm(scope), q.type];
+  for (const col of ['customer', 'parent', 'lookup'] as const) {
+    const v = q[col];
+    if (v !== undefined && v !== null) {
+      where.push(`${col} = ?`);
+      params.push(v);
+    }
+  }
+  addRange(where, params, 'created', q.created);
+  let order = 'DESC';
+  if (q.startingAfterSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(q.startingAfterSeq);
+  } else if (q.endingBeforeSeq !== undefined) {
+    where.push('seq > ?');
+    params.push(q.endingBeforeSeq);
+    order = 'ASC';
+  }
+  params.push(q.limit + 1);
+  const rows = await t.all<Row>(
+    `SELECT seq, id, type, version, data, internal FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
+    params,
+  );
+  const hasMore = rows.length > q.limit;
+  const page = rows.slice(0, q.limit).map((r) => toObject<D, I>(r));
+  if (order === 'ASC') page.reverse();
+  return { items: page, hasMore };
+}
+
+export function addRange(where: string[], params: SqlValue[], col: string, r?: RangeFilter): void {
+  if (!r) return;
+  const ops: [keyof RangeFilter, string][] = [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']];
+  for (const [k, op] of ops) {
+    if (r[k] !== undefined) {
+      where.push(`${col} ${op} ?`);
+      params.push(r[k]!);
+    }
+  }
+}
+
+/** Resolves a pagination cursor id to its seq, or undefined if no such object is visible. */
+export async function cursorSeq(t: Sql, scope: Scope, type: string, id: string): Promise<number | undefined> {
+  const r = await t.one<{ seq: number }>(
+    'SELECT seq FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?',
+    [id, scope.accountId, lm(scope), type],
+  );
+  return r ? Number(r.seq) : undefined;
+}

@@ -1,0 +1,40 @@
+/**
+ * The one async interface both engines implement. Repositories (storage/repos/) are written once
+ * against it with `?` placeholders; an engine rewrites them for its driver.
+ */
+export type Dialect = 'sqlite' | 'postgres';
+
+export type SqlValue = string | number | null | bigint;
+
+export interface Sql {
+  readonly dialect: Dialect;
+  one<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  /** Autocommit reads of committed data. */
+  readonly read: Sql;
+  /**
+   * Runs fn in one transaction; every write of a state change, its events and webhook deliveries
+   * goes through here. A ConflictError (an optimistic version check failed) or a serialization
+   * failure rolls back and runs fn again, a bounded number of times.
+   */
+  tx<T>(fn: (t: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Thrown by a repository when a row changed since it was read (optimistic concurrency). */
+export class ConflictError extends Error {
+  constructor(what: string) {
+    super(`conflict on ${what}`);
+  }
+}
+
+export function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export const TX_ATTEMPTS = 8;

@@ -1,0 +1,98 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ConflictError, TX_ATTEMPTS, type Sql, type SqlValue, type Store } from '../sql.js';
+import { loadMigrations } from '../migrate.js';
+
+/**
+ * SQLite engine. better-sqlite3 is synchronous, so one connection must never interleave two
+ * transactions: `tx` queues them in-process, and `BEGIN IMMEDIATE` + busy_timeout serializes them
+ * against other processes (the CLI) on the same file. Reads use a second connection, so they only
+ * ever see committed data (WAL snapshot).
+ */
+export async function openSqliteStore(file: string): Promise<Store> {
+  mkdirSync(dirname(file), { recursive: true });
+  const writer = open(file);
+  migrate(writer);
+  const reader = open(file);
+  reader.pragma('query_only = ON');
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const writerSql = wrap(writer);
+
+  const store: Store = {
+    dialect: 'sqlite',
+    read: wrap(reader),
+    async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
+      const run = async (): Promise<T> => {
+        for (let attempt = 1; ; attempt++) {
+          writer.exec('BEGIN IMMEDIATE');
+          try {
+            const result = await fn(writerSql);
+            writer.exec('COMMIT');
+            return result;
+          } catch (err) {
+            if (writer.inTransaction) writer.exec('ROLLBACK');
+            if (err instanceof ConflictError && attempt < TX_ATTEMPTS) continue;
+            throw err;
+          }
+        }
+      };
+      const next = queue.then(run, run);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await queue;
+      reader.close();
+      writer.close();
+    },
+  };
+  return store;
+}
+
+function open(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash (SIGKILL); only power loss may drop the last commits.
+  db.pragma(`synchronous = ${process.env.ONFILE_SQLITE_SYNCHRONOUS ?? 'NORMAL'}`);
+  db.pragma('busy_timeout = 10000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set(db.prepare('SELECT name FROM schema_migrations').pluck().all() as string[]);
+  for (const m of loadMigrations('sqlite')) {
+    if (applied.has(m.name)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(m.name, Date.now());
+    }).immediate();
+  }
+}
+
+function wrap(db: Database.Database): Sql {
+  const cache = new Map<string, Database.Statement>();
+  const stmt = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  return {
+    dialect: 'sqlite',
+    async one<T>(sql: string, params: readonly SqlValue[] = []) {
+      return stmt(sql).get(...params) as T | undefined;
+    },
+    async all<T>(sql: string, params: readonly SqlValue[] = []) {
+      return stmt(sql).all(...params) as T[];
+    },
+    async run(sql: string, params: readonly SqlValue[] = []) {
+      return { changes: stmt(sql).run(...params).changes };
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
+
+for (const engine of engines()) {
+  describe(`customers v1 [${engine}]`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer(engine);
+    });
+    after(async () => s.close());
+
+    it('creates with the seed curl parameters (Basic auth, dahlia default) and retrieves', async () => {
+      const res = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, basic: true, form: 'name=Jenny%20Rosen&email=jenny.rosen%40example.com' });
+      assert.equal(res.status, 200);
+      assert.match(res.body.id, /^cus_[A-Za-z0-9]{14}$/);
+      assert.equal(res.body.object, 'customer');
+      assert.equal(res.body.email, 'jenny.rosen@example.com');
+      assert.equal(res.body.name, 'Jenny Rosen');
+      assert.deepEqual(res.body.metadata, {});
+      assert.equal(res.body.address, null);
+      assert.equal(res.body.livemode, false);
+      assert.equal(res.headers.get('stripe-version'), '2026-08-26.dahlia');
+      assert.match(res.headers.get('request-id') ?? '', /^req_[A-Za-z0-9]{14}$/);
+      const got = await s.stripe.customers.retrieve(res.body.id);
+      assert.equal((got as Stripe.Customer).email, 'jenny.rosen@example.com');
+      assert.equal(got.lastResponse.headers['stripe-version'], Stripe.API_VERSION);
+    });
+
+    it('updates fields and metadata, unsetting with empty strings', async () => {
+      const c = await s.stripe.customers.create({ name: 'A', description: 'd', metadata: { a: '1', b: '2' } });
+      const u = await s.stripe.customers.update(c.id, { description: '', metadata: { a: '', c: '3' }, address: { city: 'Paris', country: 'FR' } });
+      assert.equal(u.description, null);
+      assert.deepEqual(u.metadata, { b: '2', c: '3' });
+      assert.equal(u.address?.city, 'Paris');
+      assert.equal(u.address?.line1, null);
+      const cleared = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: s.sk, form: 'metadata=' });
+      assert.deepEqual(cleared.body.metadata, {});
+    });
+
+    it('rejects metadata over the limits', async () => {
+      const many: Record<string, string> = {};
+      for (let i = 0; i < 51; i++) many[`k${i}`] = 'v';
+      await assert.rejects(s.stripe.customers.create({ metadata: many }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'metadata');
+      await assert.rejects(s.stripe.customers.create({ metadata: { ['k'.repeat(41)]: 'v' } }), (e: Stripe.errors.StripeError) => e.statusCode === 400);
+      await assert.rejects(s.stripe.customers.create({ metadata: { k: 'v'.repeat(501) } }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'metadata[k]');
+    });
+
+    it('deletes: returns the stub, later retrieve returns deleted: true, list skips it', async () => {
+      const c = await s.stripe.customers.create({ email: 'gone@example.com' });
+      const d = await s.stripe.customers.del(c.id);
+      assert.deepEqual({ id: d.id, object: d.object, deleted: d.deleted }, { id: c.id, object: 'customer', deleted: true });
+      const again = await s.stripe.customers.retrieve(c.id);
+      assert.equal(again.deleted, true);
+      const list = await s.stripe.customers.list({ email: 'gone@example.com' });
+      assert.equal(list.data.length, 0);
+      await assert.rejects(s.stripe.customers.update(c.id, { name: 'x' }), (e: Stripe.errors.StripeError) => e.code === 'resource_missing' && e.statusCode === 404);
+      await assert.rejects(s.stripe.customers.del(c.id), (e: Stripe.errors.StripeError) => e.code === 'resource_missing');
+    });
+
+    it('lists newest first with cursors, limit and email filter', async () => {
+      const a = await s.newAccount();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await a.stripe.customers.create({ email: i % 2 ? 'odd@example.com' : 'even@example.com' })).id);
+      const page1 = await a.stripe.customers.list({ limit: 2 });
+      assert.deepEqual(page1.data.map((c) => c.id), [ids[4], ids[3]]);
+      assert.equal(page1.has_more, true);
+      assert.equal(page1.url, '/v1/customers');
+      const page2 = await a.stripe.customers.list({ limit: 2, starting_after: ids[3] });
+      assert.deepEqual(page2.data.map((c) => c.id), [ids[2], ids[1]]);
+      const before_ = await a.stripe.customers.list({ limit: 2, ending_before: ids[1] });
+      assert.deepEqual(before_.data.map((c) => c.id), [ids[3], ids[2]]);
+      const last = await a.stripe.customers.list({ limit: 10, starting_after: ids[1] });
+      assert.deepEqual(last.data.map((c) => c.id), [ids[0]]);
+      assert.equal(last.has_more, false);
+      const odd = await a.stripe.customers.list({ email: 'odd@example.com' });
+      assert.deepEqual(odd.data.map((c) => c.id), [ids[3], ids[1]]);
+      const all: string[] = [];
+      for await (const c of a.stripe.customers.list({ limit: 2 })) all.push(c.id);
+      assert.deepEqual(all, [...ids].reverse());
+      await assert.rejects(a.stripe.customers.list({ limit: 101 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'limit');
+      await assert.rejects(a.stripe.customers.list({ starting_after: 'cus_nope' }), (e: Stripe.errors.StripeError) => e.code === 'resource_missing' && e.param === 'starting_after');
+    });
+
+    it('filters by created range', async () => {
+      const a = await s.newAccount();
+      const c1 = await a.stripe.customers.create({});
+      s.clock.advance(10_000);
+      const c2 = await a.stripe.customers.create({});
+      const newer = await a.stripe.customers.list({ created: { gt: c1.created } });
+      assert.deepEqual(newer.data.map((c) => c.id), [c2.id]);
+      const exact = await a.stripe.customers.list({ created: c1.created });
+      assert.deepEqual(exact.data.map((c) => c.id), [c1.id]);
+    });
+  });
+}
