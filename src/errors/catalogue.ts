@@ -57,6 +57,11 @@ export const errors = {
     invalid(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, undefined, 'expand'),
   limitOutOfRange: (value: string) =>
     invalid(400, `Invalid limit: must be an integer between 1 and 100 (received ${value})`, undefined, 'limit'),
+  // Events and webhook endpoints (https://docs.stripe.com/api/webhook_endpoints); wording of these three unverified.
+  urlInvalid: (param: string, url: string) => invalid(400, `Invalid URL: ${url}. URLs must be absolute http or https URLs.`, 'url_invalid', param),
+  webhookEndpointLimit: (max: number, livemode: boolean) =>
+    invalid(400, `You have reached the maximum of ${max} ${livemode ? 'live' : 'test'} mode webhook endpoints for this account.`, undefined, 'url'),
+  arrayTooLong: (param: string, max: number) => invalid(400, `Invalid ${param}: must contain at most ${max} elements`, undefined, param),
   internal: () =>
     new ApiError(500, 'api_error', 'An unknown error occurred. Please retry your request, or contact support if the problem persists.', undefined, undefined, {}, true),
 };
