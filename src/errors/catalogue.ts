@@ -62,6 +62,43 @@ export const errors = {
   webhookEndpointLimit: (max: number, livemode: boolean) =>
     invalid(400, `You have reached the maximum of ${max} ${livemode ? 'live' : 'test'} mode webhook endpoints for this account.`, undefined, 'url'),
   arrayTooLong: (param: string, max: number) => invalid(400, `Invalid ${param}: must contain at most ${max} elements`, undefined, param),
+  // SetupIntents, PaymentMethods, Mandates (issue 3). Wording follows Stripe's messages where they
+  // are quoted in public threads; entries marked (unverified) are our best rendering.
+  intentUnexpectedState: (kind: 'SetupIntent' | 'PaymentIntent', message: string, intent: object) =>
+    invalid(400, message, kind === 'SetupIntent' ? 'setup_intent_unexpected_state' : 'payment_intent_unexpected_state', undefined, {
+      [kind === 'SetupIntent' ? 'setup_intent' : 'payment_intent']: intent,
+    }),
+  paymentMethodTypesNoLongerSupported: () =>
+    invalid(400, 'The `payment_method_types` parameter is no longer supported on this API version. Use `allowed_payment_method_types`, `excluded_payment_method_types` or dynamic payment methods instead.', 'payment_method_types_no_longer_supported', 'payment_method_types'),
+  paymentMethodTypeInvalid: (type: string, param: string) =>
+    invalid(400, `The payment method type provided: ${type} is invalid. Please ensure the provided type is activated in your dashboard (https://dashboard.stripe.com/account/payments/settings) and your account is enabled for any preview features that you are trying to use.`, undefined, param),
+  /** onfile implements one processor so far; other types are refused instead of pretended (unverified wording). */
+  paymentMethodTypeUnsupported: (type: string, param: string) =>
+    invalid(400, `PaymentMethods of type ${type} are not supported by onfile; the supported type is amazon_pay.`, undefined, param),
+  noCompatiblePaymentMethodTypes: (param: string) =>
+    invalid(400, `None of the payment method types in ${param} are compatible with this account and intent.`, undefined, param),
+  paymentMethodNotAllowed: (kind: 'SetupIntent' | 'PaymentIntent', pmType: string, allowed: readonly string[], param: string) =>
+    invalid(400, `The PaymentMethod provided (${pmType}) is not allowed for this ${kind}. Please attach a PaymentMethod of one of the following types: ${allowed.join(', ')}. Alternatively update the allowed payment_method_types for this ${kind} to include "${pmType}".`, kind === 'SetupIntent' ? 'setup_intent_invalid_parameter' : 'payment_intent_invalid_parameter', param),
+  returnUrlRequired: (kind: 'SetupIntent' | 'PaymentIntent', pmType: string) =>
+    invalid(400, `You must provide a \`return_url\` when confirming a ${kind} with the payment method type ${pmType}.`, kind === 'SetupIntent' ? 'setup_intent_invalid_parameter' : 'payment_intent_invalid_parameter', 'return_url'),
+  returnUrlInvalid: (param: string) => invalid(400, `Invalid URL: ${param} must be an absolute URL (e.g. https://example.com/complete).`, 'url_invalid', param),
+  requiresConfirm: (kind: 'SetupIntent' | 'PaymentIntent', param: string) =>
+    invalid(400, `The parameter ${param} cannot be passed when creating a ${kind} unless \`confirm\` is set to true.`, undefined, param),
+  clientSecretMismatch: (kind: 'SetupIntent' | 'PaymentIntent') =>
+    invalid(400, `The client_secret provided does not match the client_secret associated with the ${kind}.`, undefined, 'client_secret'),
+  inferFromClientNeedsPublishableKey: (param: string) =>
+    invalid(400, `${param} can only be used with a publishable key (Stripe.js). With a secret key, pass ip_address and user_agent of the customer instead.`, undefined, param),
+  paymentMethodMayNotBeUsedAgain: (param = 'payment_method') =>
+    invalid(400, 'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.', 'payment_method_unexpected_state', param),
+  paymentMethodCannotAttach: () =>
+    invalid(400, 'This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.', 'payment_method_unexpected_state'),
+  paymentMethodNotOwnedBy: (pmId: string, param: string) =>
+    invalid(400, `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`, 'resource_missing', param),
+  paymentMethodBelongsToCustomer: (kind: 'SetupIntent' | 'PaymentIntent', param: string) =>
+    invalid(400, `The provided PaymentMethod belongs to a Customer, but no customer was provided. Please include the Customer in the \`customer\` parameter on the ${kind}.`, undefined, param),
+  paymentMethodAlreadyAttached: () => invalid(400, 'The payment method you provided has already been attached to a customer.', undefined, 'customer'),
+  paymentMethodNotAttached: () => invalid(400, 'The payment method you provided is not attached to a customer so detachment is impossible.'),
+  paymentMethodUpdateNeedsCustomer: () => invalid(400, 'You must save this PaymentMethod to a customer before you can update it.'),
   internal: () =>
     new ApiError(500, 'api_error', 'An unknown error occurred. Please retry your request, or contact support if the problem persists.', undefined, undefined, {}, true),
 };
