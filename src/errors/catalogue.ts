@@ -35,8 +35,8 @@ export const errors = {
   formTooComplex: (detail: string) => invalid(400, `Invalid request body: ${detail}.`),
   resourceMissing: (noun: string, id: string, param = 'id', status = 404) =>
     invalid(status, `No such ${noun}: '${id}'`, 'resource_missing', param),
-  invalidApiVersion: (version: string) =>
-    invalid(400, `Invalid Stripe API version: ${version}. Please see https://docs.stripe.com/upgrades for the list of API versions.`, 'api_version_invalid'),
+  // Stripe answers an unknown Stripe-Version with exactly this text and no code.
+  invalidApiVersion: (version: string) => invalid(400, `Invalid Stripe API version: ${version}`),
   idempotencyMismatch: (key: string) =>
     new ApiError(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`),
   idempotencyKeyInUse: (key: string) =>
@@ -99,6 +99,16 @@ export const errors = {
   paymentMethodAlreadyAttached: () => invalid(400, 'The payment method you provided has already been attached to a customer.', undefined, 'customer'),
   paymentMethodNotAttached: () => invalid(400, 'The payment method you provided is not attached to a customer so detachment is impossible.'),
   paymentMethodUpdateNeedsCustomer: () => invalid(400, 'You must save this PaymentMethod to a customer before you can update it.'),
+  // API v2 (JSON bodies): `null` is how a v2 request unsets a field; a field that cannot be unset refuses it.
+  parameterInvalidNull: (param: string) =>
+    invalid(400, `Invalid value for ${param}: null is not allowed here; omit the field instead.`, 'parameter_invalid_null', param),
+  configurationNotSupported: (name: string, param: string) =>
+    invalid(400, `The ${name} configuration requires a Connect platform, which onfile does not emulate; only the customer configuration is available.`, 'feature_not_enabled', param),
+  accountTokenUnsupported: (token: string) => invalid(400, `No such token: '${token}'`, 'resource_missing', 'account_token'),
+  accountClosed: (id: string) => invalid(400, `The account ${id} is closed and can no longer be updated.`, 'account_closed'),
+  closeConfigurationsMismatch: (applied: readonly string[]) =>
+    invalid(400, `All configurations on the Account must be passed in to close it. Pass applied_configurations: [${applied.map((a) => JSON.stringify(a)).join(', ')}].`, 'invalid_fields', 'applied_configurations'),
+  invalidPageToken: () => invalid(400, 'Invalid page token: pass the next_page_url or previous_page_url of a previous list response unchanged.', 'invalid_fields', 'page'),
   internal: () =>
     new ApiError(500, 'api_error', 'An unknown error occurred. Please retry your request, or contact support if the problem persists.', undefined, undefined, {}, true),
 };
