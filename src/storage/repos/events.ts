@@ -4,52 +4,91 @@ import { addRange, type RangeFilter, type Scope } from './objects.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
+export interface StoredEvent {
+  seq: number;
+  accountId: string;
+  livemode: boolean;
+  event: Stripe.Event;
+}
+
+interface Row {
+  seq: number;
+  account_id: string;
+  livemode: number;
+  data: string;
+  pending_webhooks: number;
+}
+
+const COLUMNS = 'seq, account_id, livemode, data, pending_webhooks';
+
+/**
+ * The stored JSON is the event as created; `pending_webhooks` changes as endpoints acknowledge it, so it
+ * lives in its own column and is put back into the event (same key position) whenever one is read.
+ */
+function toStored(r: Row): StoredEvent {
+  const event = parseJson<Stripe.Event>(r.data);
+  return {
+    seq: Number(r.seq),
+    accountId: r.account_id,
+    livemode: Number(r.livemode) === 1,
+    event: { ...event, pending_webhooks: Number(r.pending_webhooks) },
+  };
+}
+
 export async function insertEvent(t: Sql, scope: Scope, event: Stripe.Event, objectId: string | null): Promise<void> {
   await t.run(
-    `INSERT INTO events (id, account_id, livemode, type, created, object_id, request_id, idempotency_key, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [event.id, scope.accountId, lm(scope), event.type, event.created, objectId, event.request?.id ?? null, event.request?.idempotency_key ?? null, JSON.stringify(event)],
+    `INSERT INTO events (id, account_id, livemode, type, created, object_id, request_id, idempotency_key, data, pending_webhooks)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [event.id, scope.accountId, lm(scope), event.type, event.created, objectId, event.request?.id ?? null, event.request?.idempotency_key ?? null, JSON.stringify(event), event.pending_webhooks],
   );
 }
 
-export async function getEvent(t: Sql, scope: Scope, id: string): Promise<{ seq: number; event: Stripe.Event } | undefined> {
-  const r = await t.one<{ seq: number; data: string }>('SELECT seq, data FROM events WHERE id = ? AND account_id = ? AND livemode = ?', [
-    id,
-    scope.accountId,
-    lm(scope),
-  ]);
-  return r && { seq: Number(r.seq), event: parseJson<Stripe.Event>(r.data) };
+export async function getEvent(t: Sql, scope: Scope, id: string): Promise<StoredEvent | undefined> {
+  const r = await t.one<Row>(`SELECT ${COLUMNS} FROM events WHERE id = ? AND account_id = ? AND livemode = ?`, [id, scope.accountId, lm(scope)]);
+  return r && toStored(r);
+}
+
+/** For the dispatcher, which works across accounts: the delivery row already names the event. */
+export async function getEventAnyScope(t: Sql, id: string): Promise<StoredEvent | undefined> {
+  const r = await t.one<Row>(`SELECT ${COLUMNS} FROM events WHERE id = ?`, [id]);
+  return r && toStored(r);
 }
 
 export interface EventQuery {
   limit: number;
   types?: string[];
-  /** `payment_intent.*` style prefix */
-  typePrefix?: string;
+  /** `type` with `*` wildcards (`payment_intent.*`) */
+  typePattern?: string;
   created?: RangeFilter;
+  /** true: every targeted endpoint acknowledged; false: some endpoint still pending or failed */
+  deliverySuccess?: boolean;
   startingAfterSeq?: number;
   endingBeforeSeq?: number;
-  /** extra SQL condition on the events row (used by delivery_success), with its params */
-  extraWhere?: { sql: string; params: SqlValue[] };
 }
 
-export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{ items: { seq: number; event: Stripe.Event }[]; hasMore: boolean }> {
+/** `payment_intent.*` → a LIKE pattern; `_` and `%` in names are escaped so only `*` is a wildcard. */
+export function likePattern(pattern: string): string {
+  return pattern.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
+
+export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{ items: StoredEvent[]; hasMore: boolean }> {
   const where = ['account_id = ?', 'livemode = ?'];
   const params: SqlValue[] = [scope.accountId, lm(scope)];
   if (q.types?.length) {
     where.push(`type IN (${q.types.map(() => '?').join(', ')})`);
     params.push(...q.types);
   }
-  if (q.typePrefix) {
-    // substr, not LIKE: `_` in type names would be a LIKE wildcard.
-    where.push('substr(type, 1, ?) = ?');
-    params.push(q.typePrefix.length, q.typePrefix);
+  if (q.typePattern !== undefined && q.typePattern !== '*') {
+    if (q.typePattern.includes('*')) {
+      where.push("type LIKE ? ESCAPE '\\'");
+      params.push(likePattern(q.typePattern));
+    } else {
+      where.push('type = ?');
+      params.push(q.typePattern);
+    }
   }
   addRange(where, params, 'created', q.created);
-  if (q.extraWhere) {
-    where.push(q.extraWhere.sql);
-    params.push(...q.extraWhere.params);
-  }
+  if (q.deliverySuccess !== undefined) where.push(q.deliverySuccess ? 'pending_webhooks = 0' : 'pending_webhooks > 0');
   let order = 'DESC';
   if (q.startingAfterSeq !== undefined) {
     where.push('seq < ?');
@@ -60,12 +99,54 @@ export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{
     order = 'ASC';
   }
   params.push(q.limit + 1);
-  const rows = await t.all<{ seq: number; data: string }>(
-    `SELECT seq, data FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
-    params,
-  );
+  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`, params);
   const hasMore = rows.length > q.limit;
-  const page = rows.slice(0, q.limit).map((r) => ({ seq: Number(r.seq), event: parseJson<Stripe.Event>(r.data) }));
+  const page = rows.slice(0, q.limit).map(toStored);
   if (order === 'ASC') page.reverse();
   return { items: page, hasMore };
+}
+
+/** Events after a sequence number, oldest first: what a live tail (`onfile listen`) has not yet seen. */
+export async function eventsAfter(t: Sql, scope: Scope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ? ORDER BY seq LIMIT ?`, [
+    scope.accountId,
+    lm(scope),
+    afterSeq,
+    limit,
+  ]);
+  return rows.map(toStored);
+}
+
+export async function latestEventSeq(t: Sql, scope: Scope): Promise<number> {
+  const r = await t.one<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM events WHERE account_id = ? AND livemode = ?', [scope.accountId, lm(scope)]);
+  return Number(r?.seq ?? 0);
+}
+
+export async function addPendingWebhooks(t: Sql, eventId: string, delta: number): Promise<void> {
+  // Never below zero: a resend that succeeds again must not count an endpoint twice.
+  await t.run('UPDATE events SET pending_webhooks = CASE WHEN pending_webhooks + ? < 0 THEN 0 ELSE pending_webhooks + ? END WHERE id = ?', [delta, delta, eventId]);
+}
+
+/** Deletes events created before `createdBefore` (unix seconds), with their deliveries and attempts. */
+export async function pruneEvents(t: Sql, createdBefore: number, batch: number): Promise<number> {
+  const ids = await t.all<{ id: string }>('SELECT id FROM events WHERE created < ? ORDER BY created LIMIT ?', [createdBefore, batch]);
+  if (!ids.length) return 0;
+  const list = ids.map((r) => r.id);
+  const marks = list.map(() => '?').join(', ');
+  await t.run(`DELETE FROM webhook_attempts WHERE event_id IN (${marks})`, list);
+  await t.run(`DELETE FROM webhook_deliveries WHERE event_id IN (${marks})`, list);
+  await t.run(`DELETE FROM events WHERE id IN (${marks})`, list);
+  return list.length;
+}
+
+export async function eventCursorSeq(t: Sql, scope: Scope, id: string): Promise<number | undefined> {
+  const r = await t.one<{ seq: number }>('SELECT seq FROM events WHERE id = ? AND account_id = ? AND livemode = ?', [id, scope.accountId, lm(scope)]);
+  return r ? Number(r.seq) : undefined;
+}
+
+/** Types of the given events, for listings that show deliveries. */
+export async function eventTypesOf(t: Sql, ids: readonly string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await t.all<{ id: string; type: string }>(`SELECT id, type FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+  return new Map(rows.map((r) => [r.id, r.type]));
 }

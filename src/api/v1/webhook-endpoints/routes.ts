@@ -1,0 +1,57 @@
+import type { RouteDef } from '../../../http/route.js';
+import { decodeParams } from '../../params.js';
+import { checkExpandPaths, registerResource } from '../../render.js';
+import { listPage } from '../../list.js';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  retrieveWebhookEndpoint,
+  updateWebhookEndpoint,
+} from '../../../services/webhook-endpoints/webhook-endpoints.js';
+import { createWebhookEndpointParams, listWebhookEndpointParams, retrieveWebhookEndpointParams, updateWebhookEndpointParams } from './params.js';
+
+registerResource({ object: 'webhook_endpoint', expandable: {} });
+
+// https://docs.stripe.com/api/webhook_endpoints — secret keys only.
+export const webhookEndpointRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/v1/webhook_endpoints',
+    handler: async ({ ctx, params }) => {
+      const p = decodeParams(createWebhookEndpointParams, params);
+      checkExpandPaths('webhook_endpoint', p.expand);
+      return createWebhookEndpoint(ctx, p);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook_endpoints/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(retrieveWebhookEndpointParams, params);
+      checkExpandPaths('webhook_endpoint', p.expand);
+      return retrieveWebhookEndpoint(ctx, pathParams.id);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/webhook_endpoints/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(updateWebhookEndpointParams, params);
+      checkExpandPaths('webhook_endpoint', p.expand);
+      return updateWebhookEndpoint(ctx, pathParams.id, p);
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/webhook_endpoints/:id',
+    handler: async ({ ctx, pathParams }) => deleteWebhookEndpoint(ctx, pathParams.id),
+  },
+  {
+    method: 'GET',
+    path: '/v1/webhook_endpoints',
+    handler: async ({ ctx, params }) => {
+      const p = decodeParams(listWebhookEndpointParams, params);
+      return listPage(ctx, { object: 'webhook_endpoint', url: '/v1/webhook_endpoints', noun: 'webhook endpoint' }, p);
+    },
+  },
+];

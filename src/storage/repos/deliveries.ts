@@ -1,0 +1,253 @@
+import type { Sql, SqlValue } from '../sql.js';
+import type { Scope } from './objects.js';
+
+const lm = (s: Scope) => (s.livemode ? 1 : 0);
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed' | 'canceled';
+
+/** One outbox row: the delivery of one event to one endpoint, with its retry state. Times in ms. */
+export interface Delivery {
+  seq: number;
+  id: string;
+  accountId: string;
+  livemode: boolean;
+  eventId: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  retryIndex: number;
+  nextAttemptAt: number;
+  leaseUntil: number;
+  leaseOwner: string | null;
+  apiVersion: string | null;
+  created: number;
+  updated: number;
+}
+
+export interface Attempt {
+  seq: number;
+  deliveryId: string;
+  eventId: string;
+  endpointId: string;
+  url: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  httpStatus: number | null;
+  responseBody: string | null;
+  error: string | null;
+  dispatcher: string | null;
+}
+
+interface DeliveryRow {
+  seq: number;
+  id: string;
+  account_id: string;
+  livemode: number;
+  event_id: string;
+  endpoint_id: string;
+  status: string;
+  attempts: number;
+  retry_index: number;
+  next_attempt_at: number;
+  lease_until: number;
+  lease_owner: string | null;
+  api_version: string | null;
+  created: number;
+  updated: number;
+}
+
+const DELIVERY_COLUMNS = 'seq, id, account_id, livemode, event_id, endpoint_id, status, attempts, retry_index, next_attempt_at, lease_until, lease_owner, api_version, created, updated';
+
+const toDelivery = (r: DeliveryRow): Delivery => ({
+  seq: Number(r.seq),
+  id: r.id,
+  accountId: r.account_id,
+  livemode: Number(r.livemode) === 1,
+  eventId: r.event_id,
+  endpointId: r.endpoint_id,
+  status: r.status as DeliveryStatus,
+  attempts: Number(r.attempts),
+  retryIndex: Number(r.retry_index),
+  nextAttemptAt: Number(r.next_attempt_at),
+  leaseUntil: Number(r.lease_until),
+  leaseOwner: r.lease_owner,
+  apiVersion: r.api_version,
+  created: Number(r.created),
+  updated: Number(r.updated),
+});
+
+/** Returns false when the (event, endpoint) pair already has a delivery. */
+export async function insertDelivery(
+  t: Sql,
+  d: { id: string; scope: Scope; eventId: string; endpointId: string; apiVersion: string | null; nowMs: number },
+): Promise<boolean> {
+  const r = await t.run(
+    `INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
+     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [d.id, d.scope.accountId, lm(d.scope), d.eventId, d.endpointId, d.nowMs, d.apiVersion, d.nowMs, d.nowMs],
+  );
+  return r.changes === 1;
+}
+
+/**
+ * Leases up to `limit` due deliveries to `owner`. On PostgreSQL the candidate rows are locked with SKIP
+ * LOCKED, so concurrent dispatchers (several onfile processes) pass over each other's rows instead of
+ * waiting; the lease then keeps a row away from everyone else after this transaction commits. On SQLite
+ * the transaction is the single writer (BEGIN IMMEDIATE). An expired lease — a dispatcher that died
+ * mid-delivery — makes the row due again: delivery is at-least-once.
+ */
+export async function claimDueDeliveries(t: Sql, nowMs: number, limit: number, owner: string, leaseUntil: number): Promise<Delivery[]> {
+  const lock = t.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  const rows = await t.all<DeliveryRow>(
+    `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
+     WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
+     ORDER BY next_attempt_at, seq LIMIT ?${lock}`,
+    [nowMs, nowMs, limit],
+  );
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  await t.run(`UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [leaseUntil, owner, ...ids]);
+  return rows.map((r) => ({ ...toDelivery(r), leaseUntil, leaseOwner: owner }));
+}
+
+/** The earliest time a pending delivery becomes due, so an idle dispatcher knows when to look again. */
+export async function nextDueAt(t: Sql): Promise<number | null> {
+  const r = await t.one<{ at: number | null }>("SELECT MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END) AS at FROM webhook_deliveries WHERE status = 'pending'");
+  return r?.at === null || r?.at === undefined ? null : Number(r.at);
+}
+
+/**
+ * Records the outcome of an attempt made under a lease. Returns false (and changes nothing) if the lease
+ * was lost meanwhile: another dispatcher owns the row now and will record its own attempt.
+ */
+export async function finishAttempt(
+  t: Sql,
+  d: Delivery,
+  next: { status: DeliveryStatus; retryIndex: number; nextAttemptAt: number; nowMs: number },
+): Promise<boolean> {
+  const r = await t.run(
+    `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, retry_index = ?, next_attempt_at = ?, lease_until = 0, lease_owner = NULL, updated = ?
+     WHERE id = ? AND lease_owner = ?`,
+    [next.status, next.retryIndex, next.nextAttemptAt, next.nowMs, d.id, d.leaseOwner],
+  );
+  return r.changes === 1;
+}
+
+/** Ends a delivery without an attempt (its endpoint is gone or disabled); `owner` guards a leased row. */
+export async function setDeliveryStatus(t: Sql, id: string, owner: string | null, status: DeliveryStatus, nowMs: number): Promise<boolean> {
+  const guard = owner === null ? '' : ' AND lease_owner = ?';
+  const params: SqlValue[] = [status, nowMs, id];
+  if (owner !== null) params.push(owner);
+  const r = await t.run(`UPDATE webhook_deliveries SET status = ?, lease_until = 0, lease_owner = NULL, updated = ? WHERE id = ?${guard}`, params);
+  return r.changes === 1;
+}
+
+/** A manual resend: one attempt now, and no automatic retries after it (`retryIndex` = end of schedule). */
+export async function scheduleResend(t: Sql, id: string, nowMs: number, retryIndex: number): Promise<void> {
+  await t.run(
+    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_index = ?, lease_until = 0, lease_owner = NULL, updated = ? WHERE id = ?`,
+    [nowMs, retryIndex, nowMs, id],
+  );
+}
+
+/** Stripe stops retrying for an endpoint that is deleted (https://docs.stripe.com/webhooks#retries). */
+export async function cancelPendingForEndpoint(t: Sql, endpointId: string, nowMs: number): Promise<void> {
+  await t.run(`UPDATE webhook_deliveries SET status = 'canceled', lease_until = 0, lease_owner = NULL, updated = ? WHERE endpoint_id = ? AND status = 'pending'`, [
+    nowMs,
+    endpointId,
+  ]);
+}
+
+export async function insertAttempt(t: Sql, scope: Scope, a: Omit<Attempt, 'seq'>): Promise<void> {
+  await t.run(
+    `INSERT INTO webhook_attempts (delivery_id, account_id, livemode, event_id, endpoint_id, url, attempt, started_at, duration_ms, http_status, response_body, error, dispatcher)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [a.deliveryId, scope.accountId, lm(scope), a.eventId, a.endpointId, a.url, a.attempt, a.startedAt, a.durationMs, a.httpStatus, a.responseBody, a.error, a.dispatcher],
+  );
+}
+
+export async function getDelivery(t: Sql, scope: Scope, id: string): Promise<Delivery | undefined> {
+  const r = await t.one<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = ? AND account_id = ? AND livemode = ?`, [id, scope.accountId, lm(scope)]);
+  return r && toDelivery(r);
+}
+
+export async function getDeliveryFor(t: Sql, scope: Scope, eventId: string, endpointId: string): Promise<Delivery | undefined> {
+  const r = await t.one<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE event_id = ? AND endpoint_id = ? AND account_id = ? AND livemode = ?`, [
+    eventId,
+    endpointId,
+    scope.accountId,
+    lm(scope),
+  ]);
+  return r && toDelivery(r);
+}
+
+export interface DeliveryQuery {
+  eventId?: string;
+  endpointId?: string;
+  status?: DeliveryStatus;
+  limit: number;
+  startingAfterSeq?: number;
+}
+
+export async function listDeliveries(t: Sql, scope: Scope, q: DeliveryQuery): Promise<{ items: Delivery[]; hasMore: boolean }> {
+  const where = ['account_id = ?', 'livemode = ?'];
+  const params: SqlValue[] = [scope.accountId, lm(scope)];
+  if (q.eventId) {
+    where.push('event_id = ?');
+    params.push(q.eventId);
+  }
+  if (q.endpointId) {
+    where.push('endpoint_id = ?');
+    params.push(q.endpointId);
+  }
+  if (q.status) {
+    where.push('status = ?');
+    params.push(q.status);
+  }
+  if (q.startingAfterSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(q.startingAfterSeq);
+  }
+  params.push(q.limit + 1);
+  const rows = await t.all<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`, params);
+  return { items: rows.slice(0, q.limit).map(toDelivery), hasMore: rows.length > q.limit };
+}
+
+interface AttemptRow {
+  seq: number;
+  delivery_id: string;
+  event_id: string;
+  endpoint_id: string;
+  url: string;
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  http_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  dispatcher: string | null;
+}
+
+export async function attemptsOf(t: Sql, deliveryIds: readonly string[]): Promise<Attempt[]> {
+  if (!deliveryIds.length) return [];
+  const rows = await t.all<AttemptRow>(
+    `SELECT seq, delivery_id, event_id, endpoint_id, url, attempt, started_at, duration_ms, http_status, response_body, error, dispatcher
+     FROM webhook_attempts WHERE delivery_id IN (${deliveryIds.map(() => '?').join(', ')}) ORDER BY seq`,
+    deliveryIds,
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    deliveryId: r.delivery_id,
+    eventId: r.event_id,
+    endpointId: r.endpoint_id,
+    url: r.url,
+    attempt: Number(r.attempt),
+    startedAt: Number(r.started_at),
+    durationMs: Number(r.duration_ms),
+    httpStatus: r.http_status === null ? null : Number(r.http_status),
+    responseBody: r.response_body,
+    error: r.error,
+    dispatcher: r.dispatcher,
+  }));
+}

@@ -1,0 +1,89 @@
+import type { Sql, SqlValue } from '../sql.js';
+import type { Scope } from './objects.js';
+
+/** One API request as `onfile logs` shows it. Times in ms. */
+export interface RequestLogEntry {
+  requestId: string;
+  accountId: string | null;
+  livemode: boolean | null;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  createdMs: number;
+  idempotencyKey: string | null;
+  stripeVersion: string | null;
+}
+
+export interface StoredRequestLogEntry extends RequestLogEntry {
+  seq: number;
+}
+
+/** Many entries in one statement: the request log is written in batches, off the request path. */
+export async function insertRequestLogEntries(t: Sql, entries: readonly RequestLogEntry[]): Promise<void> {
+  if (!entries.length) return;
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  const params: SqlValue[] = [];
+  for (const e of entries) {
+    params.push(e.requestId, e.accountId, e.livemode === null ? null : e.livemode ? 1 : 0, e.method, e.path, e.status, e.durationMs, e.createdMs, e.idempotencyKey, e.stripeVersion);
+  }
+  await t.run(
+    `INSERT INTO request_log (request_id, account_id, livemode, method, path, status, duration_ms, created_ms, idempotency_key, stripe_version) VALUES ${entries.map(() => row).join(', ')}`,
+    params,
+  );
+}
+
+interface Row {
+  seq: number;
+  request_id: string;
+  account_id: string | null;
+  livemode: number | null;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  created_ms: number;
+  idempotency_key: string | null;
+  stripe_version: string | null;
+}
+
+/** Newest first; `afterSeq` turns it into "what is new since" (oldest first) for a live tail. */
+export async function listRequestLog(t: Sql, scope: Scope, q: { limit: number; beforeSeq?: number; afterSeq?: number }): Promise<{ items: StoredRequestLogEntry[]; hasMore: boolean }> {
+  const where = ['account_id = ?', 'livemode = ?'];
+  const params: SqlValue[] = [scope.accountId, scope.livemode ? 1 : 0];
+  let order = 'DESC';
+  if (q.afterSeq !== undefined) {
+    where.push('seq > ?');
+    params.push(q.afterSeq);
+    order = 'ASC';
+  } else if (q.beforeSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(q.beforeSeq);
+  }
+  params.push(q.limit + 1);
+  const rows = await t.all<Row>(
+    `SELECT seq, request_id, account_id, livemode, method, path, status, duration_ms, created_ms, idempotency_key, stripe_version
+     FROM request_log WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
+    params,
+  );
+  return {
+    hasMore: rows.length > q.limit,
+    items: rows.slice(0, q.limit).map((r) => ({
+      seq: Number(r.seq),
+      requestId: r.request_id,
+      accountId: r.account_id,
+      livemode: r.livemode === null ? null : Number(r.livemode) === 1,
+      method: r.method,
+      path: r.path,
+      status: Number(r.status),
+      durationMs: Number(r.duration_ms),
+      createdMs: Number(r.created_ms),
+      idempotencyKey: r.idempotency_key,
+      stripeVersion: r.stripe_version,
+    })),
+  };
+}
+
+export async function pruneRequestLog(t: Sql, olderThanMs: number): Promise<number> {
+  return (await t.run('DELETE FROM request_log WHERE created_ms < ?', [olderThanMs])).changes;
+}

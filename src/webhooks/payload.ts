@@ -1,0 +1,22 @@
+import type Stripe from 'stripe';
+
+export const WEBHOOK_USER_AGENT = 'Stripe/1.0 (+https://stripe.com/docs/webhooks)';
+
+/**
+ * The body of one delivery: the event as stored, rendered at the endpoint's fixed `api_version` when it has
+ * one (https://docs.stripe.com/webhooks/versioning). onfile serves one schema for every version, so only the
+ * recorded version string changes. Stripe pretty-prints with two spaces; receivers must verify these exact bytes.
+ */
+export function deliveryBody(event: Stripe.Event, endpointApiVersion: string | null): string {
+  return JSON.stringify({ ...event, api_version: endpointApiVersion ?? event.api_version }, null, 2);
+}
+
+export function deliveryHeaders(signature: string): Record<string, string> {
+  return {
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': WEBHOOK_USER_AGENT,
+    accept: '*/*',
+    'cache-control': 'no-cache',
+    'stripe-signature': signature,
+  };
+}
