@@ -6,7 +6,10 @@ import { errors } from '../errors/catalogue.js';
 import { isKnownApiVersion } from '../domain/shared/api-versions.js';
 import type { CallContext, Deps } from '../services/context.js';
 import { Authenticator } from './auth.js';
-import { beginIdempotent, finishIdempotent, shouldStoreResponse } from './idempotency.js';
+import { beginIdempotent, finishIdempotent, shouldStoreResponse, storeRecordingCommits } from './idempotency.js';
+import { expandObject, loadForExpand } from '../api/render.js';
+import { getObject } from '../storage/repos/objects.js';
+import { ConflictError } from '../storage/sql.js';
 import { isWithStatus, type RouteDef } from './route.js';
 
 export interface AppOptions {
@@ -100,6 +103,9 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
 
 function toApiError(err: unknown, req: FastifyRequest): ApiError {
   if (err instanceof ApiError) return err;
+  // Optimistic retries ran out under heavy contention on one object: Stripe's answer is a 409
+  // lock_timeout that SDKs retry (https://docs.stripe.com/rate-limits#object-lock-timeouts).
+  if (err instanceof ConflictError) return errors.lockTimeout();
   const e = err as { statusCode?: number; code?: string; message?: string };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.invalidRequest('Request body too large.');
@@ -116,8 +122,13 @@ export function sendError(reply: FastifyReply, err: ApiError, v2: boolean): void
 
 function renderError(err: ApiError, v2: boolean): unknown {
   if (!v2) return { error: err.toBody() };
-  // v2 envelope: {error: {type, code, message}}; invalid parameters use code invalid_fields semantics.
-  const body: Record<string, unknown> = { type: err.type, code: err.code ?? (err.status === 400 ? 'invalid_fields' : err.type), message: err.message };
+  // v2 envelope (https://docs.stripe.com/api-v2-overview): {error: {type, code, message}}. stripe-node
+  // picks the class from `type`, then `code: invalid_fields`, then the status; a 400 without a more
+  // specific code is an invalid-fields error.
+  const body: Record<string, unknown> = { type: err.type };
+  const code = err.code ?? (err.status === 400 ? 'invalid_fields' : undefined);
+  if (code) body.code = code;
+  body.message = err.message;
   if (err.param) body.param = err.param;
   return { error: body };
 }
@@ -169,6 +180,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
       const idempotent = idemKey !== null && (route.method === 'POST' || (v2 && route.method === 'DELETE'));
       if (idemKey !== null) reply.header('Idempotency-Key', idemKey);
       if (idempotent) {
+        ctx.deps = { ...deps, store: storeRecordingCommits(deps.store, scope, idemKey, req.stripeRequestId) };
         const outcome = await beginIdempotent(deps.store, scope, idemKey, {
           method: route.method,
           path: req.url.split('?')[0],
@@ -181,6 +193,14 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
           reply.header('Original-Request', outcome.originalRequestId);
           reply.header('Stripe-Should-Retry', 'false');
           return reply.code(outcome.status).type('application/json').send(outcome.body);
+        }
+        if (outcome.kind === 'recover') {
+          const body = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, all.expand));
+          await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, 200, body, true);
+          reply.header('Idempotent-Replayed', 'true');
+          reply.header('Original-Request', outcome.originalRequestId);
+          reply.header('Stripe-Should-Retry', 'false');
+          return reply.code(200).type('application/json').send(body);
         }
         reply.header('Original-Request', req.stripeRequestId);
       }
@@ -208,6 +228,21 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
       return reply.code(status).type('application/json').send(body);
     },
   });
+}
+
+/**
+ * The current state of the object a crashed request committed, rendered as a retrieve would
+ * (v1 `expand` honoured when valid). Used once per such key; the answer is then stored as usual.
+ */
+async function recoveredObject(ctx: CallContext, objectType: string, id: string, expand: unknown): Promise<unknown> {
+  const loaded = (await loadForExpand(ctx, objectType, id)) ?? (await getObject(ctx.deps.store.read, ctx.scope, objectType, id))?.data;
+  if (!loaded) return { id, object: objectType };
+  const paths = Array.isArray(expand) ? expand.filter((p): p is string => typeof p === 'string') : typeof expand === 'string' ? [expand] : [];
+  try {
+    return await expandObject(ctx, objectType, loaded, paths);
+  } catch {
+    return loaded;
+  }
 }
 
 export type { FormValue };

@@ -1,10 +1,11 @@
 import { sha256Hex } from '../lib/crypto.js';
 import { errors } from '../errors/catalogue.js';
-import type { Store } from '../storage/sql.js';
+import type { Sql, Store } from '../storage/sql.js';
 import type { Scope } from '../storage/repos/objects.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  recordIdempotentCommit,
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
 } from '../storage/repos/idempotency.js';
@@ -14,7 +15,9 @@ const LOCK_MS = 60_000;
 
 export type IdempotencyOutcome =
   | { kind: 'execute' }
-  | { kind: 'replay'; status: number; body: string; originalRequestId: string };
+  | { kind: 'replay'; status: number; body: string; originalRequestId: string }
+  /** The first request committed its change and died before storing its response: answer with the object. */
+  | { kind: 'recover'; objectType: string; objectId: string; originalRequestId: string };
 
 /**
  * Stripe's idempotency contract (https://docs.stripe.com/api/idempotent_requests): the first
@@ -47,11 +50,41 @@ export async function beginIdempotent(
     return { kind: 'replay', status: existing.responseStatus, body: existing.responseBody, originalRequestId: existing.requestId };
   }
   if (existing.lockedUntil > req.nowMs) throw errors.idempotencyKeyInUse(key);
-  // The first request died mid-flight: whatever it committed is visible, so running again is safe
-  // for state machines (a repeated confirm meets the new state); take the key over.
+  // The first request died mid-flight. If its state change committed, it recorded the object it
+  // wrote in that transaction: answer with that object rather than executing a second time.
+  // Otherwise nothing it did is visible and running it again is the retry the client asked for.
   const took = await store.tx((t) => takeOverIdempotencyKey(t, scope, key, existing.requestId, req.requestId, req.nowMs + LOCK_MS));
   if (!took) throw errors.idempotencyKeyInUse(key);
+  if (existing.objectType && existing.objectId) {
+    return { kind: 'recover', objectType: existing.objectType, objectId: existing.objectId, originalRequestId: existing.requestId };
+  }
   return { kind: 'execute' };
+}
+
+/**
+ * The store a keyed request's services see: every transaction also records, before it commits, the
+ * object it returned and that the key is still this request's (one primary-key UPDATE), so the
+ * change and the proof of it commit together.
+ */
+export function storeRecordingCommits(store: Store, scope: Scope, key: string, requestId: string): Store {
+  return {
+    dialect: store.dialect,
+    read: store.read,
+    close: () => store.close(),
+    tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
+      return store.tx(async (t) => {
+        const result = await fn(t);
+        if (!(await recordIdempotentCommit(t, scope, key, requestId, primaryObject(result)))) throw errors.idempotencyKeyInUse(key);
+        return result;
+      });
+    },
+  };
+}
+
+function primaryObject(result: unknown): { type: string; id: string } | null {
+  if (!result || typeof result !== 'object') return null;
+  const { id, object } = result as { id?: unknown; object?: unknown };
+  return typeof id === 'string' && typeof object === 'string' && object !== 'list' ? { type: object, id } : null;
 }
 
 export async function finishIdempotent(store: Store, scope: Scope, key: string, requestId: string, status: number, body: string, store_: boolean): Promise<void> {

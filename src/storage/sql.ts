@@ -8,6 +8,13 @@ export type SqlValue = string | number | null | bigint;
 
 export interface Sql {
   readonly dialect: Dialect;
+  /**
+   * True inside a PostgreSQL transaction: reads of a row about to be changed take its row lock
+   * (`FOR UPDATE`), so concurrent writers of one object queue instead of failing their version
+   * check over and over (several processes may share the database). SQLite transactions are
+   * already serialized (BEGIN IMMEDIATE).
+   */
+  readonly locksRows?: boolean;
   one<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;

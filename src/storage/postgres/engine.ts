@@ -44,7 +44,7 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
         const client = await pool.connect();
         try {
           await client.query('BEGIN');
-          const result = await fn(wrap(client));
+          const result = await fn(wrap(client, true));
           await client.query('COMMIT');
           return result;
         } catch (err) {
@@ -105,9 +105,10 @@ function toPg(sql: string): string {
   return out;
 }
 
-function wrap(q: pg.Pool | pg.PoolClient): Sql {
+function wrap(q: pg.Pool | pg.PoolClient, inTransaction = false): Sql {
   return {
     dialect: 'postgres',
+    locksRows: inTransaction,
     async one<T>(sql: string, params: readonly SqlValue[] = []) {
       const r = await q.query(toPg(sql), params as unknown[]);
       return r.rows[0] as T | undefined;

@@ -10,6 +10,9 @@ export interface IdempotencyRecord {
   requestId: string;
   responseStatus: number | null;
   responseBody: string | null;
+  /** The object the request's state change wrote, recorded in that same transaction. */
+  objectType: string | null;
+  objectId: string | null;
 }
 
 interface Row {
@@ -21,6 +24,8 @@ interface Row {
   request_id: string;
   response_status: number | null;
   response_body: string | null;
+  object_type: string | null;
+  object_id: string | null;
 }
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
@@ -42,7 +47,7 @@ export async function claimIdempotencyKey(
   );
   if (inserted.changes === 1) return undefined;
   const r = await t.one<Row>(
-    'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?',
+    'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body, object_type, object_id FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?',
     [scope.accountId, lm(scope), key],
   );
   if (!r) return undefined;
@@ -55,7 +60,29 @@ export async function claimIdempotencyKey(
     requestId: r.request_id,
     responseStatus: r.response_status === null ? null : Number(r.response_status),
     responseBody: r.response_body,
+    objectType: r.object_type,
+    objectId: r.object_id,
   };
+}
+
+/**
+ * Called inside a state-change transaction of the request that owns the key: records the object it
+ * wrote (when known) and proves the key is still this request's. False means another request took
+ * the key over (this one outlived its lock), and the caller must not commit.
+ */
+export async function recordIdempotentCommit(
+  t: Sql,
+  scope: Scope,
+  key: string,
+  requestId: string,
+  object: { type: string; id: string } | null,
+): Promise<boolean> {
+  const r = await t.run(
+    `UPDATE idempotency_keys SET object_type = COALESCE(?, object_type), object_id = COALESCE(?, object_id)
+     WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running'`,
+    [object?.type ?? null, object?.id ?? null, scope.accountId, lm(scope), key, requestId],
+  );
+  return r.changes === 1;
 }
 
 /** Takes over a key whose first request died while running (its lock expired). */

@@ -58,16 +58,17 @@ export async function insertObject<D, I>(t: Sql, scope: Scope, o: NewObject<D, I
   return { seq: Number(row!.seq), id: o.id, type: o.type, version: 1, data: o.data, internal: o.internal };
 }
 
+const GET_OBJECT = 'SELECT seq, id, type, version, data, internal FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?';
+const GET_OBJECT_FOR_UPDATE = `${GET_OBJECT} FOR UPDATE`;
+
 export async function getObject<D, I = Record<string, unknown>>(
   t: Sql,
   scope: Scope,
   type: string,
   id: string,
 ): Promise<StoredObject<D, I> | undefined> {
-  const r = await t.one<Row>(
-    'SELECT seq, id, type, version, data, internal FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?',
-    [id, scope.accountId, lm(scope), type],
-  );
+  // In a transaction the row is read to be changed: lock it (see Sql.locksRows).
+  const r = await t.one<Row>(t.locksRows ? GET_OBJECT_FOR_UPDATE : GET_OBJECT, [id, scope.accountId, lm(scope), type]);
   return r && toObject<D, I>(r);
 }
 
