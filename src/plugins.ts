@@ -3,12 +3,13 @@ import type { Deps } from './services/context.js';
 import { adminPlugin } from './admin/routes.js';
 import { startDispatcher } from './webhooks/dispatcher.js';
 import { startRetention } from './events/retention.js';
+import { reconcilerWorker } from './reconcile/worker.js';
 
 /** Non-API HTTP surfaces (hosted pages, the /v3/ browser library, onfile's admin routes). */
 export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [adminPlugin];
 
 /** Background workers (webhook dispatcher, refund settlement, reconciler); each returns its stop function. */
-const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps)];
+const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker];
 
 export function startBackground(deps: Deps): () => Promise<void> {
   const stops = workers.map((w) => w(deps));

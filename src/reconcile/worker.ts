@@ -1,0 +1,31 @@
+import type { Deps } from '../services/context.js';
+import { reconcilePass } from './operations.js';
+
+/**
+ * The reconciler as a background worker: one pass over everything pending at start-up (whatever
+ * a crash left half-done), then a pass every interval. ONFILE_RECONCILE_INTERVAL_MS and
+ * ONFILE_RECONCILE_GRACE_MS tune it.
+ */
+export function reconcilerWorker(deps: Deps): () => Promise<void> {
+  const intervalMs = Number(process.env.ONFILE_RECONCILE_INTERVAL_MS ?? 5_000);
+  const graceMs = Number(process.env.ONFILE_RECONCILE_GRACE_MS ?? 10_000);
+  const log = (msg: string, err?: unknown) => console.error(msg, err instanceof Error ? err.message : (err ?? ''));
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = reconcilePass(deps, { graceMs: 0, log }).catch((err) => log('reconciler: start-up pass failed', err));
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = reconcilePass(deps, { graceMs, log })
+        .catch((err) => log('reconciler: pass failed', err))
+        .finally(schedule);
+    }, intervalMs);
+    timer.unref();
+  };
+  void running.finally(schedule);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}

@@ -1,0 +1,40 @@
+import type Stripe from 'stripe';
+import { errors } from '../../errors/catalogue.js';
+import { previousAttributes } from '../../domain/shared/changes.js';
+import { isAttached, ownerOf } from '../../domain/payment-methods/payment-method.js';
+import { getObject, updateObject } from '../../storage/repos/objects.js';
+import type { Sql } from '../../storage/sql.js';
+import { emitEvent } from '../../events/emit.js';
+import { deactivateMandates, revokeAgreements } from '../mandates/mandates.js';
+import type { CallContext } from '../context.js';
+import { requirePaymentMethod } from './attach.js';
+
+/**
+ * POST /v1/payment_methods/:id/detach (https://docs.stripe.com/api/payment_methods/detach):
+ * `customer` becomes null for good, `payment_method.detached` and, for each active mandate,
+ * `mandate.updated` (now `inactive`); the processor agreement is revoked after the commit.
+ */
+export async function detachPaymentMethod(ctx: CallContext, id: string): Promise<Stripe.PaymentMethod> {
+  const { pm, revocations } = await ctx.deps.store.tx(async (t) => {
+    const row = await requirePaymentMethod(t, ctx, id);
+    if (!isAttached(row.data)) throw errors.paymentMethodNotAttached();
+    const before = row.data;
+    const next: Stripe.PaymentMethod = { ...before, customer: null, customer_account: null };
+    await updateObject(t, ctx.scope, row, { data: next, internal: { ...row.internal, detached: true }, customer: null });
+    await emitEvent(t, ctx, 'payment_method.detached', next, previousAttributes(before, next));
+    const owner = ownerOf(before);
+    if (owner.customer) await clearCustomerDefault(t, ctx, owner.customer, id);
+    return { pm: next, revocations: await deactivateMandates(t, ctx, id) };
+  });
+  await revokeAgreements(ctx, revocations);
+  return pm;
+}
+
+/** A detached method cannot stay the customer's default (Stripe unsets it, with `customer.updated`). */
+async function clearCustomerDefault(t: Sql, ctx: CallContext, customerId: string, pmId: string): Promise<void> {
+  const row = await getObject<Stripe.Customer>(t, ctx.scope, 'customer', customerId);
+  if (!row || row.data.invoice_settings?.default_payment_method !== pmId) return;
+  const next: Stripe.Customer = { ...row.data, invoice_settings: { ...row.data.invoice_settings, default_payment_method: null } };
+  await updateObject(t, ctx.scope, row, { data: next });
+  await emitEvent(t, ctx, 'customer.updated', next, { invoice_settings: row.data.invoice_settings });
+}
