@@ -1,6 +1,10 @@
 import { Command } from 'commander';
 import { startCommand } from './start.js';
 import { accountsCreateCommand, accountsListCommand } from './accounts.js';
+import { registerListen } from './listen.js';
+import { registerTrigger } from './trigger.js';
+import { registerEvents } from './events.js';
+import { registerLogs } from './logs.js';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
@@ -36,4 +40,4 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** Commands added by other modules (listen, trigger, events, logs). */
-export const extraCommands: ((program: Command) => void)[] = [];
+export const extraCommands: ((program: Command) => void)[] = [registerListen, registerTrigger, registerEvents, registerLogs];

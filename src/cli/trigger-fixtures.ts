@@ -1,0 +1,159 @@
+import Stripe from 'stripe';
+import { CliError, resolveConnection, type Connection } from './events-api.js';
+
+export interface TriggerOptions {
+  apiKey?: string;
+  apiBase?: string;
+  data?: string;
+}
+
+type Say = (line: string) => void;
+
+/**
+ * The public API calls that make each event happen, like `stripe trigger`
+ * (https://docs.stripe.com/stripe-cli/reference#trigger), through the official SDK. Redirects are completed
+ * by submitting the hosted authorization page's form with `action=authorize` or `action=fail`, as a customer would.
+ */
+class Fixtures {
+  constructor(
+    private stripe: Stripe,
+    private say: Say,
+  ) {}
+
+  async customer(): Promise<Stripe.Customer> {
+    const c = await this.stripe.customers.create({ name: 'Jenny Rosen', email: 'jenny.rosen@example.com', description: '(created by onfile trigger)' });
+    this.say(`customers.create -> ${c.id}`);
+    return c;
+  }
+
+  /** Flow A of the seed: a SetupIntent for Amazon Pay, confirmed server-side, then authorized or failed. */
+  async setupIntent(outcome: 'authorize' | 'fail' | 'none'): Promise<Stripe.SetupIntent> {
+    const customer = await this.customer();
+    const si = await this.stripe.setupIntents.create({
+      customer: customer.id,
+      allowed_payment_method_types: ['amazon_pay'],
+      payment_method_data: { type: 'amazon_pay' },
+      mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.1', user_agent: 'onfile-trigger' } } },
+      usage: 'off_session',
+      return_url: 'https://example.com/setup/complete',
+      confirm: true,
+    } as Stripe.SetupIntentCreateParams);
+    this.say(`setup_intents.create (confirm=true) -> ${si.id} (${si.status})`);
+    if (outcome === 'none') return si;
+    await this.finishRedirect(si.next_action?.redirect_to_url?.url ?? undefined, outcome);
+    const done = await this.stripe.setupIntents.retrieve(si.id);
+    this.say(`hosted page: ${outcome} -> ${done.id} (${done.status})`);
+    return done;
+  }
+
+  /** A PaymentIntent for Amazon Pay, confirmed server-side, then authorized or failed on the hosted page. */
+  async paymentIntent(outcome: 'authorize' | 'fail' | 'none'): Promise<Stripe.PaymentIntent> {
+    const pi = await this.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      allowed_payment_method_types: ['amazon_pay'],
+      payment_method_data: { type: 'amazon_pay' },
+      return_url: 'https://example.com/checkout/complete',
+      description: '(created by onfile trigger)',
+      confirm: true,
+    } as Stripe.PaymentIntentCreateParams);
+    this.say(`payment_intents.create (confirm=true) -> ${pi.id} (${pi.status})`);
+    if (outcome === 'none') return pi;
+    await this.finishRedirect(pi.next_action?.redirect_to_url?.url ?? undefined, outcome);
+    const done = await this.stripe.paymentIntents.retrieve(pi.id);
+    this.say(`hosted page: ${outcome} -> ${done.id} (${done.status})`);
+    return done;
+  }
+
+  async detach(): Promise<void> {
+    const si = await this.setupIntent('authorize');
+    const pm = typeof si.payment_method === 'string' ? si.payment_method : si.payment_method?.id;
+    if (!pm) throw new CliError(`${si.id} has no payment method after authorization (status ${si.status})`);
+    const detached = await this.stripe.paymentMethods.detach(pm);
+    this.say(`payment_methods.detach -> ${detached.id}`);
+  }
+
+  async refund(): Promise<void> {
+    const pi = await this.paymentIntent('authorize');
+    const refund = await this.stripe.refunds.create({ payment_intent: pi.id });
+    this.say(`refunds.create -> ${refund.id} (${refund.status})`);
+  }
+
+  /**
+   * Submits the hosted authorization page (`next_action.redirect_to_url.url`) as a browser would: its form's
+   * hidden fields plus the chosen `action`. Without a form on the page, posts `action` to the page URL itself.
+   */
+  private async finishRedirect(url: string | undefined, action: 'authorize' | 'fail'): Promise<void> {
+    if (!url) throw new CliError('the intent did not ask for a redirect (no next_action.redirect_to_url)');
+    const page = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    const html = page.ok ? await page.text() : '';
+    const form = /<form\b[^>]*>[\s\S]*?<\/form>/i.exec(html)?.[0];
+    let target = url;
+    const fields = new URLSearchParams();
+    if (form) {
+      const actionAttr = /<form\b[^>]*\baction\s*=\s*["']([^"']*)["']/i.exec(form)?.[1];
+      if (actionAttr) target = new URL(decodeEntities(actionAttr), url).href;
+      for (const input of form.match(/<input\b[^>]*>/gi) ?? []) {
+        if (!/\btype\s*=\s*["']hidden["']/i.test(input)) continue;
+        const name = /\bname\s*=\s*["']([^"']*)["']/i.exec(input)?.[1];
+        const value = /\bvalue\s*=\s*["']([^"']*)["']/i.exec(input)?.[1] ?? '';
+        if (name && name !== 'action') fields.append(decodeEntities(name), decodeEntities(value));
+      }
+    }
+    fields.set('action', action);
+    const res = await fetch(target, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (res.status >= 400) throw new CliError(`the hosted page answered HTTP ${res.status} to action=${action}`);
+  }
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? _m);
+}
+
+/** Event type → the calls that cause it. Several events share a fixture (a whole flow emits them all). */
+const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
+  'customer.created': (f) => f.customer(),
+  'setup_intent.created': (f) => f.setupIntent('none'),
+  'setup_intent.requires_action': (f) => f.setupIntent('none'),
+  'setup_intent.succeeded': (f) => f.setupIntent('authorize'),
+  'setup_intent.setup_failed': (f) => f.setupIntent('fail'),
+  'payment_method.attached': (f) => f.setupIntent('authorize'),
+  'payment_method.detached': (f) => f.detach(),
+  'mandate.updated': (f) => f.detach(),
+  'payment_intent.created': (f) => f.paymentIntent('none'),
+  'payment_intent.requires_action': (f) => f.paymentIntent('none'),
+  'payment_intent.succeeded': (f) => f.paymentIntent('authorize'),
+  'payment_intent.payment_failed': (f) => f.paymentIntent('fail'),
+  'charge.succeeded': (f) => f.paymentIntent('authorize'),
+  'charge.refunded': (f) => f.refund(),
+  'refund.created': (f) => f.refund(),
+};
+
+export const TRIGGERABLE_EVENTS = Object.keys(TRIGGERS);
+
+export function sdkFor(conn: Connection): Stripe {
+  const base = new URL(conn.base);
+  return new Stripe(conn.key, {
+    host: base.hostname,
+    port: base.port ? Number(base.port) : base.protocol === 'https:' ? 443 : 80,
+    protocol: base.protocol === 'https:' ? 'https' : 'http',
+    maxNetworkRetries: 1,
+    telemetry: false,
+  });
+}
+
+export async function triggerCommand(event: string, opts: TriggerOptions): Promise<void> {
+  const run = TRIGGERS[event];
+  if (!run) throw new CliError(`cannot trigger ${event}; supported events:\n  ${TRIGGERABLE_EVENTS.join('\n  ')}`);
+  const conn = resolveConnection(opts);
+  process.stdout.write(`Setting up fixture for: ${event}\n`);
+  await run(new Fixtures(sdkFor(conn), (line) => process.stdout.write(`Running fixture: ${line}\n`)));
+  process.stdout.write('Trigger succeeded! Run `onfile events` to see the events.\n');
+}
+

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { cliAction } from './events-api.js';
+import type { TriggerOptions } from './trigger-fixtures.js';
+
+// Kept in step with TRIGGERS in trigger-fixtures.ts (a test checks it); that module loads the Stripe SDK,
+// so it is imported only when `onfile trigger` runs, not on every CLI start.
+export const TRIGGERABLE = [
+  'customer.created',
+  'setup_intent.created',
+  'setup_intent.requires_action',
+  'setup_intent.succeeded',
+  'setup_intent.setup_failed',
+  'payment_method.attached',
+  'payment_method.detached',
+  'mandate.updated',
+  'payment_intent.created',
+  'payment_intent.requires_action',
+  'payment_intent.succeeded',
+  'payment_intent.payment_failed',
+  'charge.succeeded',
+  'charge.refunded',
+  'refund.created',
+];
+
+export function registerTrigger(program: Command): void {
+  program
+    .command('trigger')
+    .argument('<event>', `event type to cause (${TRIGGERABLE.join(', ')})`)
+    .description('make the API calls that cause an event (like `stripe trigger`), and print what they created')
+    .option('--api-key <key>', 'secret key (default: ONFILE_SECRET_KEY, then the key file `onfile start` wrote)')
+    .option('--api-base <url>', 'onfile to call (ONFILE_API_BASE, default http://127.0.0.1:12111)')
+    .option('--data <dir>', 'data directory holding default-keys.json (ONFILE_DATA, default ./.onfile)')
+    .action(
+      cliAction(async (event: string, opts: TriggerOptions) => {
+        const { triggerCommand } = await import('./trigger-fixtures.js');
+        await triggerCommand(event, opts);
+      }),
+    );
+}
