@@ -41,6 +41,10 @@ export async function loadForExpand(ctx: CallContext, object: string, id: string
 /** Validates expand paths before anything runs, so a bad path fails the request cleanly. */
 export function checkExpandPaths(object: string, paths: readonly string[] | undefined, isList = false): void {
   for (const full of paths ?? []) {
+    // "Expansions have a maximum depth of four levels", counted in dotted segments with the `data.`
+    // of a list ("when listing charges, data.invoice.subscription.default_source is the deepest
+    // allowed", https://docs.stripe.com/expand).
+    if (full.split('.').length > 4) throw errors.expandTooDeep(full);
     let path = full;
     if (isList) {
       if (!path.startsWith('data.')) throw errors.cannotExpand(full);

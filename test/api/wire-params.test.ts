@@ -1,0 +1,128 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
+
+// Stripe's parameter errors (https://docs.stripe.com/error-codes): 400 invalid_request_error with the
+// code and the bracketed `param` path; malformed bodies are a 400 too, never a 500.
+type ErrorBody = { error: { type: string; code?: string; param?: string; message: string; doc_url?: string } };
+
+for (const engine of engines()) {
+  describe(`wire: bad input [${engine}]`, () => {
+    let s: TestServer;
+    let customerId: string;
+    const post = (path: string, form: string) => raw<ErrorBody>(s.url, 'POST', path, { key: s.sk, form });
+    const expect400 = async (path: string, form: string, want: { code?: string; param?: string; message?: string }) => {
+      const res = await post(path, form);
+      assert.equal(res.status, 400, `${form}: ${res.text}`);
+      assert.equal(res.body.error.type, 'invalid_request_error', form);
+      if ('code' in want) assert.equal(res.body.error.code, want.code, form);
+      if ('param' in want) assert.equal(res.body.error.param, want.param, form);
+      if (want.message) assert.equal(res.body.error.message, want.message, form);
+      return res.body.error;
+    };
+    before(async () => {
+      s = await startTestServer(engine);
+      customerId = (await s.stripe.customers.create({ name: 'Params' })).id;
+    });
+    after(async () => s.close());
+
+    it('parameter_unknown at the top level and nested, with the bracketed path', async () => {
+      await expect400('/v1/customers', 'foo=1', { code: 'parameter_unknown', param: 'foo', message: 'Received unknown parameter: foo' });
+      await expect400('/v1/customers', 'address[foo]=1', { code: 'parameter_unknown', param: 'address[foo]' });
+      await expect400('/v1/customers', 'invoice_settings[rendering_options][bogus]=1', { code: 'parameter_unknown', param: 'invoice_settings[rendering_options][bogus]' });
+      await expect400('/v1/customers', 'invoice_settings[custom_fields][0][name]=a&invoice_settings[custom_fields][0][value]=b&invoice_settings[custom_fields][0][x]=c', {
+        code: 'parameter_unknown',
+        param: 'invoice_settings[custom_fields][0][x]',
+      });
+      await expect400(`/v1/customers/${customerId}`, 'shipping[address][line1]=x&shipping[name]=n&shipping[address][planet]=mars', { param: 'shipping[address][planet]' });
+      const viaSdk = await s.stripe.customers.create({ nope: 1 } as Stripe.CustomerCreateParams).catch((e: Stripe.errors.StripeError) => e);
+      assert.ok(viaSdk instanceof Stripe.errors.StripeInvalidRequestError);
+      assert.equal(viaSdk.code, 'parameter_unknown');
+      assert.equal(viaSdk.doc_url, 'https://stripe.com/docs/error-codes/parameter-unknown');
+    });
+
+    it('parameter_missing names the missing nested field', async () => {
+      await expect400('/v1/customers', 'shipping[address][line1]=1%20Main', { code: 'parameter_missing', param: 'shipping[name]', message: 'Missing required param: shipping[name].' });
+      await expect400('/v1/customers', 'invoice_settings[custom_fields][0][name]=a', { code: 'parameter_missing', param: 'invoice_settings[custom_fields][0][value]' });
+    });
+
+    it('parameter_invalid_integer and parameter_invalid_empty', async () => {
+      await expect400('/v1/customers', 'balance=abc', { code: 'parameter_invalid_integer', param: 'balance', message: 'Invalid integer: abc' });
+      await expect400('/v1/customers', 'balance=1.5', { code: 'parameter_invalid_integer', param: 'balance' });
+      await expect400('/v1/customers', 'balance=99999999999999999999', { code: 'parameter_invalid_integer', param: 'balance' });
+      await expect400('/v1/customers?limit=ten', '', {});
+      const list = await raw<ErrorBody>(s.url, 'GET', '/v1/customers?limit=ten', { key: s.sk });
+      assert.equal(list.status, 400);
+      assert.equal(list.body.error.code, 'parameter_invalid_integer');
+      assert.equal(list.body.error.param, 'limit');
+      const empty = await expect400('/v1/customers', 'balance=', { code: 'parameter_invalid_empty', param: 'balance' });
+      assert.match(empty.message, /^You passed an empty string for 'balance'\. We assume empty values are an attempt to unset a parameter; however 'balance' cannot be unset\./);
+      await expect400('/v1/customers', 'shipping[name]=&shipping[address][line1]=x', { code: 'parameter_invalid_empty', param: 'shipping[name]' });
+    });
+
+    it('enums, booleans, arrays and hashes of the wrong kind', async () => {
+      const e = await expect400('/v1/customers', 'tax_exempt=sometimes', { param: 'tax_exempt' });
+      assert.match(e.message, /none, exempt or reverse/);
+      await expect400('/v1/customers', 'preferred_locales=en', { param: 'preferred_locales' });
+      await expect400('/v1/customers', 'address=Paris', { param: 'address' });
+      await expect400('/v1/customers', 'name[first]=Jenny', { param: 'name' });
+      await expect400('/v1/customers', 'metadata[k][nested]=v', { param: 'metadata[k]' });
+      const bool = await raw<ErrorBody>(s.url, 'GET', '/v2/core/accounts?closed=yes', { key: s.sk });
+      assert.equal(bool.status, 400);
+      assert.equal(bool.body.error.code, 'parameter_invalid_boolean');
+      assert.equal(bool.body.error.param, 'closed');
+    });
+
+    it('an empty string unsets what can be unset', async () => {
+      const c = await s.stripe.customers.create({ description: 'd', phone: '123', address: { city: 'Paris' } });
+      const res = await post(`/v1/customers/${c.id}`, 'description=&phone=&address=');
+      assert.equal(res.status, 200, res.text);
+      const body = res.body as unknown as Stripe.Customer;
+      assert.equal(body.description, null);
+      assert.equal(body.phone, null);
+      assert.equal(body.address, null);
+    });
+
+    it('accepts all three array spellings and percent-encoded brackets', async () => {
+      for (const form of ['preferred_locales[]=en&preferred_locales[]=fr', 'preferred_locales[0]=en&preferred_locales[1]=fr', 'preferred_locales%5B0%5D=en&preferred_locales%5B1%5D=fr']) {
+        const res = await post('/v1/customers', form);
+        assert.equal(res.status, 200, form);
+        assert.deepEqual((res.body as unknown as Stripe.Customer).preferred_locales, ['en', 'fr'], form);
+      }
+    });
+
+    it('malformed, oversized and over-deep bodies are 400s, never 500s', async () => {
+      const deep = `${'a'.repeat(1)}${'[b]'.repeat(25)}=1`;
+      const bodies = [
+        deep,
+        Array.from({ length: 1500 }, (_, i) => `preferred_locales[${i}]=en`).join('&'),
+        Array.from({ length: 10_050 }, (_, i) => `metadata[k${i}]=v`).join('&'),
+        `description=${'x'.repeat(1_100_000)}`,
+      ];
+      for (const body of bodies) {
+        const res = await post('/v1/customers', body);
+        assert.equal(res.status, 400, `${body.slice(0, 40)}…: ${res.text.slice(0, 200)}`);
+        assert.equal(res.body.error.type, 'invalid_request_error');
+        assert.match(res.headers.get('request-id') ?? '', /^req_/);
+      }
+      // A broken percent-escape is kept literally by the form parser: whatever the outcome, never a crash.
+      const broken = await post('/v1/customers', 'name=%E0%A4%A');
+      assert.ok(broken.status < 500, broken.text);
+      const deepQuery = await raw<ErrorBody>(s.url, 'GET', `/v1/customers?${deep}`, { key: s.sk });
+      assert.equal(deepQuery.status, 400);
+      const json = await fetch(`${s.url}/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${s.sk}`, 'content-type': 'application/json' }, body: '{"name": ' });
+      assert.equal(json.status, 400);
+      assert.equal(((await json.json()) as ErrorBody).error.type, 'invalid_request_error');
+      const stillUp = await s.stripe.customers.list({ limit: 1 });
+      assert.equal(stillUp.object, 'list');
+    });
+
+    it('a failed validation changes nothing', async () => {
+      const before_ = await s.stripe.customers.list({ limit: 100 });
+      await expect400('/v1/customers', 'email=new%40example.com&balance=x', { code: 'parameter_invalid_integer' });
+      const after_ = await s.stripe.customers.list({ limit: 100 });
+      assert.equal(after_.data.length, before_.data.length);
+    });
+  });
+}
