@@ -1,0 +1,222 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
+import { beginIdempotent, finishIdempotent } from '../../src/http/idempotency.js';
+import { onEventInserted } from '../../src/events/hooks.js';
+
+// https://docs.stripe.com/api/idempotent_requests
+const key = () => `test-${randomUUID()}`;
+
+/** A gate a test opens by hand: requests creating a customer with metadata[gate]=<id> wait on it inside their transaction. */
+const gates = new Map<string, { entered: () => void; wait: Promise<void> }>();
+onEventInserted(async (_t, _ctx, event) => {
+  const gate = (event.data.object as { metadata?: Record<string, string> }).metadata?.gate;
+  const g = gate ? gates.get(gate) : undefined;
+  if (g) {
+    g.entered();
+    await g.wait;
+  }
+});
+function gate(id: string) {
+  let entered!: () => void;
+  let open!: () => void;
+  const enteredP = new Promise<void>((r) => (entered = r));
+  const wait = new Promise<void>((r) => (open = r));
+  gates.set(id, { entered, wait });
+  return { entered: enteredP, open };
+}
+
+/** Bounded wait for a promise in a test: fails instead of hanging. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)));
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+for (const engine of engines()) {
+  describe(`wire: idempotency [${engine}]`, () => {
+    let s: TestServer;
+    const countByEmail = async (email: string) => (await s.stripe.customers.list({ email, limit: 100 })).data.length;
+    before(async () => {
+      s = await startTestServer(engine);
+    });
+    after(async () => s.close());
+
+    it('replays the first response byte for byte with Idempotent-Replayed and Original-Request', async () => {
+      const k = key();
+      const form = 'email=replay%40example.com&metadata[n]=1';
+      const one = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 200);
+      assert.equal(one.headers.get('idempotency-key'), k);
+      assert.equal(one.headers.get('original-request'), one.headers.get('request-id'));
+      assert.equal(one.headers.get('idempotent-replayed'), null);
+      const two = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(two.status, 200);
+      assert.equal(two.text, one.text);
+      assert.equal(two.headers.get('idempotent-replayed'), 'true');
+      assert.equal(two.headers.get('original-request'), one.headers.get('request-id'));
+      assert.notEqual(two.headers.get('request-id'), one.headers.get('request-id'));
+      assert.equal(await countByEmail('replay@example.com'), 1);
+      const viaSdk = await s.stripe.customers.create({ email: 'replay@example.com', metadata: { n: '1' } }, { idempotencyKey: k });
+      assert.equal(viaSdk.id, one.body.id);
+    });
+
+    it('replays errors of a request that began executing (a 404 on a missing customer)', async () => {
+      const k = key();
+      const one = await raw(s.url, 'POST', '/v1/customers/cus_missing000000', { key: s.sk, form: 'name=x', headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 404);
+      const two = await raw(s.url, 'POST', '/v1/customers/cus_missing000000', { key: s.sk, form: 'name=x', headers: { 'idempotency-key': k } });
+      assert.equal(two.status, 404);
+      assert.equal(two.text, one.text);
+      assert.equal(two.headers.get('idempotent-replayed'), 'true');
+    });
+
+    it('refuses the same key with other parameters or another endpoint: 400 idempotency_error', async () => {
+      const k = key();
+      await s.stripe.customers.create({ email: 'first@example.com' }, { idempotencyKey: k });
+      const err = await s.stripe.customers.create({ email: 'second@example.com' }, { idempotencyKey: k }).catch((e: Stripe.errors.StripeError) => e);
+      assert.ok(err instanceof Stripe.errors.StripeIdempotencyError, String(err));
+      assert.equal(err.statusCode, 400);
+      assert.equal(
+        err.message,
+        `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${k}' if you meant to execute a different request.`,
+      );
+      const c = await s.stripe.customers.create({});
+      const other = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: s.sk, form: 'email=first%40example.com', headers: { 'idempotency-key': k } });
+      assert.equal(other.status, 400);
+      assert.equal(other.body.error.type, 'idempotency_error');
+      assert.equal(await countByEmail('second@example.com'), 0);
+    });
+
+    it('does not store a validation failure: the corrected retry runs', async () => {
+      const k = key();
+      const bad = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'email=fixed%40example.com&balance=abc', headers: { 'idempotency-key': k } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.code, 'parameter_invalid_integer');
+      const good = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'email=fixed%40example.com&balance=5', headers: { 'idempotency-key': k } });
+      assert.equal(good.status, 200, good.text);
+      assert.equal(good.body.balance, 5);
+      assert.equal(good.headers.get('idempotent-replayed'), null);
+    });
+
+    it('scopes keys per account', async () => {
+      const k = key();
+      const other = await s.newAccount();
+      const a = await s.stripe.customers.create({ email: 'scoped@example.com' }, { idempotencyKey: k });
+      const b = await other.stripe.customers.create({ email: 'scoped@example.com' }, { idempotencyKey: k });
+      assert.notEqual(a.id, b.id);
+      await assert.rejects(other.stripe.customers.retrieve(a.id), (e: Stripe.errors.StripeError) => e.statusCode === 404);
+    });
+
+    it('ignores the key on GET and refuses keys over 255 characters', async () => {
+      const k = key();
+      const one = await raw(s.url, 'GET', '/v1/customers?limit=1', { key: s.sk, headers: { 'idempotency-key': k } });
+      const two = await raw(s.url, 'GET', '/v1/customers?limit=2', { key: s.sk, headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 200);
+      assert.equal(two.status, 200);
+      assert.equal(two.headers.get('idempotent-replayed'), null);
+      const long = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'name=x', headers: { 'idempotency-key': 'k'.repeat(256) } });
+      assert.equal(long.status, 400);
+    });
+
+    it('answers 409 idempotency_key_in_use while another request holds the key, then replays its result', async () => {
+      const k = key();
+      const scope = { accountId: s.account.id, livemode: false };
+      const form = 'email=held%40example.com';
+      // Another process (or request) has claimed the key and is still running.
+      const first = await beginIdempotent(s.server.store, scope, k, { method: 'POST', path: '/v1/customers', params: { email: 'held@example.com' }, requestId: 'req_holder0000000', nowMs: s.clock.nowMs() });
+      assert.equal(first.kind, 'execute');
+      const busy = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(busy.status, 409);
+      assert.equal(busy.body.error.type, 'idempotency_error');
+      assert.equal(busy.body.error.code, 'idempotency_key_in_use');
+      assert.equal(busy.headers.get('stripe-should-retry'), 'true');
+      const err = await s.stripe.customers.create({ email: 'held@example.com' }, { idempotencyKey: k }).catch((e: Stripe.errors.StripeError) => e);
+      // stripe-node maps a 409 to StripeAPIError (and would retry it, honouring Stripe-Should-Retry).
+      assert.ok(err instanceof Stripe.errors.StripeAPIError, String(err));
+      assert.equal(err.statusCode, 409);
+      assert.equal(err.code, 'idempotency_key_in_use');
+      const stored = JSON.stringify({ id: 'cus_fromholder000', object: 'customer' });
+      await finishIdempotent(s.server.store, scope, k, 'req_holder0000000', 200, stored, true);
+      const after_ = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(after_.status, 200);
+      assert.equal(after_.text, stored);
+      assert.equal(after_.headers.get('original-request'), 'req_holder0000000');
+      assert.equal(await countByEmail('held@example.com'), 0);
+    });
+
+    it('two racing requests with one key execute once', async () => {
+      const k = key();
+      const g = gate(k);
+      const form = `email=race%40example.com&metadata[gate]=${k}`;
+      const first = raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      await within(g.entered, 5000, 'first request inside its transaction');
+      const second = raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      if (engine === 'postgres') {
+        // The first request is mid-transaction; PostgreSQL lets the second claim attempt see its key.
+        const r2 = await within(second, 5000, 'second request');
+        assert.equal(r2.status, 409, r2.text);
+        assert.equal(r2.body.error.code, 'idempotency_key_in_use');
+        g.open();
+        const r1 = await within(first, 5000, 'first request');
+        assert.equal(r1.status, 200);
+      } else {
+        // SQLite runs one transaction at a time: the second request's claim waits for the first,
+        // then finds its stored response.
+        g.open();
+        const [r1, r2] = await within(Promise.all([first, second]), 5000, 'both requests');
+        assert.equal(r1.status, 200);
+        assert.equal(r2.text, r1.text);
+        assert.equal(r2.headers.get('idempotent-replayed'), 'true');
+      }
+      gates.delete(k);
+      assert.equal(await countByEmail('race@example.com'), 1);
+    });
+
+    it('after a crash between the committed change and the stored response, a retry replays the object instead of creating another', async () => {
+      const k = key();
+      const form = 'email=crash%40example.com&name=Before';
+      const one = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 200);
+      const recorded = await s.server.store.read.one<{ object_type: string; object_id: string }>(
+        'SELECT object_type, object_id FROM idempotency_keys WHERE account_id = ? AND key = ?',
+        [s.account.id, k],
+      );
+      assert.deepEqual({ ...recorded }, { object_type: 'customer', object_id: one.body.id }, 'the state-change transaction recorded its object');
+      // Put the key back in the state a crash right after that commit leaves: running, no response.
+      await s.server.store.tx((t) =>
+        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, k]),
+      );
+      await s.stripe.customers.update(one.body.id, { name: 'After' });
+      const tooSoon = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(tooSoon.status, 409, 'within the lock the first request may still be running');
+      s.clock.advance(61_000);
+      const retry = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(retry.status, 200, retry.text);
+      assert.equal(retry.body.id, one.body.id);
+      assert.equal(retry.body.name, 'After', 'the object as it is now');
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.equal(retry.headers.get('original-request'), one.headers.get('request-id'));
+      assert.equal(await countByEmail('crash@example.com'), 1);
+      const again = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(again.text, retry.text, 'the recovered answer is stored and replayed from then on');
+    });
+
+    it('after a crash before anything committed, a retry executes the request', async () => {
+      const k = key();
+      const scope = { accountId: s.account.id, livemode: false };
+      await beginIdempotent(s.server.store, scope, k, { method: 'POST', path: '/v1/customers', params: { email: 'never@example.com' }, requestId: 'req_died000000000', nowMs: s.clock.nowMs() });
+      s.clock.advance(61_000);
+      const retry = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'email=never%40example.com', headers: { 'idempotency-key': k } });
+      assert.equal(retry.status, 200, retry.text);
+      assert.equal(retry.headers.get('idempotent-replayed'), null);
+      assert.equal(await countByEmail('never@example.com'), 1);
+    });
+  });
+}
