@@ -1,0 +1,153 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
+
+// Lists (https://docs.stripe.com/api/pagination), expand (https://docs.stripe.com/expand) and
+// metadata limits (https://docs.stripe.com/metadata#data) on Customers.
+for (const engine of engines()) {
+  describe(`wire: lists, expand, metadata [${engine}]`, () => {
+    let s: TestServer;
+    let m: TestAccount;
+    const ids: string[] = [];
+    const list = (query: string, key = m.sk) => raw(s.url, 'GET', `/v1/customers?${query}`, { key });
+    before(async () => {
+      s = await startTestServer(engine);
+      m = await s.newAccount();
+      for (let i = 0; i < 12; i++) ids.push((await m.stripe.customers.create({ name: `c${i}` })).id);
+    });
+    after(async () => s.close());
+
+    it('has Stripe\'s list shape, a default limit of 10 and limit bounds 1..100', async () => {
+      const res = await list('');
+      assert.equal(res.status, 200);
+      assert.deepEqual(Object.keys(res.body).sort(), ['data', 'has_more', 'object', 'url']);
+      assert.equal(res.body.object, 'list');
+      assert.equal(res.body.url, '/v1/customers');
+      assert.equal(res.body.data.length, 10);
+      assert.equal(res.body.has_more, true);
+      assert.equal((await list('limit=1')).body.data.length, 1);
+      assert.equal((await list('limit=100')).body.data.length, 12);
+      for (const bad of ['0', '101', '-1']) {
+        const r = await list(`limit=${bad}`);
+        assert.equal(r.status, 400, bad);
+        assert.equal(r.body.error.param, 'limit');
+      }
+    });
+
+    it('pages with both cursors; has_more is exact at the edges', async () => {
+      const newest = [...ids].reverse();
+      const exact = await list('limit=12');
+      assert.equal(exact.body.has_more, false, 'exactly limit items left');
+      const oneShort = await list('limit=11');
+      assert.equal(oneShort.body.has_more, true);
+      const after_ = await list(`limit=3&starting_after=${newest[2]}`);
+      assert.deepEqual(after_.body.data.map((c: { id: string }) => c.id), newest.slice(3, 6));
+      assert.equal(after_.body.has_more, true);
+      const before_ = await list(`limit=3&ending_before=${newest[5]}`);
+      assert.deepEqual(before_.body.data.map((c: { id: string }) => c.id), newest.slice(2, 5), 'ending_before is still newest first');
+      assert.equal(before_.body.has_more, true);
+      const top = await list(`limit=3&ending_before=${newest[2]}`);
+      assert.deepEqual(top.body.data.map((c: { id: string }) => c.id), newest.slice(0, 2));
+      assert.equal(top.body.has_more, false);
+      const nothingNewer = await list(`ending_before=${newest[0]}`);
+      assert.deepEqual(nothingNewer.body.data, []);
+      assert.equal(nothingNewer.body.has_more, false);
+      const end = await list(`starting_after=${newest[11]}`);
+      assert.deepEqual(end.body.data, []);
+      assert.equal(end.body.has_more, false);
+      const both = await list(`starting_after=${newest[1]}&ending_before=${newest[5]}`);
+      assert.equal(both.status, 400);
+      const unknown = await list('starting_after=cus_unknown0000000');
+      assert.equal(unknown.status, 400);
+      assert.equal(unknown.body.error.code, 'resource_missing');
+      assert.equal(unknown.body.error.param, 'starting_after');
+      const backwards: string[] = [];
+      for await (const c of m.stripe.customers.list({ limit: 5, ending_before: newest[11] })) backwards.push(c.id);
+      assert.deepEqual(backwards, newest.slice(0, 11).reverse(), 'the SDK walks backwards with ending_before');
+    });
+
+    it('stays stable while objects are inserted between pages', async () => {
+      const a = await s.newAccount();
+      const made: string[] = [];
+      for (let i = 0; i < 6; i++) made.push((await a.stripe.customers.create({})).id);
+      const page1 = await a.stripe.customers.list({ limit: 3 });
+      for (let i = 0; i < 4; i++) await a.stripe.customers.create({});
+      const page2 = await a.stripe.customers.list({ limit: 3, starting_after: page1.data[2].id });
+      assert.deepEqual([...page1.data, ...page2.data].map((c) => c.id), [...made].reverse());
+      assert.equal(page2.has_more, false);
+    });
+
+    it('filters by created with gt, gte, lt, lte and an exact value', async () => {
+      const a = await s.newAccount();
+      const c0 = await a.stripe.customers.create({});
+      const t0 = c0.created;
+      s.clock.advance(5_000);
+      const c1 = await a.stripe.customers.create({});
+      s.clock.advance(5_000);
+      const c2 = await a.stripe.customers.create({});
+      const q = async (created: Stripe.RangeQueryParam | number) => (await a.stripe.customers.list({ created })).data.map((c) => c.id);
+      assert.deepEqual(await q({ gt: c1.created }), [c2.id]);
+      assert.deepEqual(await q({ gte: c1.created }), [c2.id, c1.id]);
+      assert.deepEqual(await q({ lt: c1.created }), [c0.id]);
+      assert.deepEqual(await q({ lte: c1.created, gt: t0 }), [c1.id]);
+      assert.deepEqual(await q(c2.created), [c2.id]);
+      const bad = await raw(s.url, 'GET', '/v1/customers?created[gt]=yesterday', { key: a.sk });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.param, 'created[gt]');
+      const unknownOp = await raw(s.url, 'GET', '/v1/customers?created[after]=1', { key: a.sk });
+      assert.equal(unknownOp.body.error.code, 'parameter_unknown');
+      assert.equal(unknownOp.body.error.param, 'created[after]');
+    });
+
+    it('expands valid paths (a null stays null), needs data. in lists, refuses other paths and depth over 4', async () => {
+      const c = await s.stripe.customers.create({ name: 'x' });
+      const ok = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=invoice_settings.default_payment_method&expand[]=test_clock`, { key: s.sk });
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(ok.body.invoice_settings.default_payment_method, null);
+      const onCreate = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'expand[0]=invoice_settings.default_payment_method' });
+      assert.equal(onCreate.status, 200);
+      const inList = await list('limit=2&expand[]=data.invoice_settings.default_payment_method');
+      assert.equal(inList.status, 200);
+      const withoutData = await list('expand[]=invoice_settings.default_payment_method');
+      assert.equal(withoutData.status, 400);
+      assert.equal(withoutData.body.error.param, 'expand');
+      for (const path of ['email', 'name.first', 'metadata']) {
+        const r = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=${path}`, { key: s.sk });
+        assert.equal(r.status, 400, path);
+        assert.equal(r.body.error.param, 'expand');
+        assert.equal(r.body.error.message, `This property cannot be expanded (${path}).`);
+      }
+      const deep = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=invoice_settings.default_payment_method.customer.test_clock.x`, { key: s.sk });
+      assert.equal(deep.status, 400);
+      assert.equal(deep.body.error.param, 'expand');
+      assert.match(deep.body.error.message, /more than 4 levels/);
+      const deepList = await list('expand[]=data.invoice_settings.default_payment_method.customer.test_clock');
+      assert.equal(deepList.status, 400, 'data. counts as a level');
+      const update = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: s.sk, form: 'name=y&expand[]=email' });
+      assert.equal(update.status, 400);
+      assert.equal((await s.stripe.customers.retrieve(c.id) as Stripe.Customer).name, 'x', 'a bad expand fails the update before it runs');
+    });
+
+    it('enforces metadata limits: 50 keys, 40-character keys, 500-character values, also after merging', async () => {
+      const fifty: Record<string, string> = {};
+      for (let i = 0; i < 50; i++) fifty[`k${i}`] = 'v';
+      const c = await s.stripe.customers.create({ metadata: { ...fifty, ['a'.repeat(40)]: 'x'.repeat(500) } }).catch((e) => e);
+      assert.ok(c instanceof Stripe.errors.StripeInvalidRequestError, '51 keys');
+      const full = await s.stripe.customers.create({ metadata: fifty });
+      assert.equal(Object.keys(full.metadata).length, 50);
+      await assert.rejects(s.stripe.customers.update(full.id, { metadata: { one_more: 'v' } }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'metadata');
+      const swapped = await s.stripe.customers.update(full.id, { metadata: { k0: '', one_more: 'v' } });
+      assert.equal(Object.keys(swapped.metadata).length, 50);
+      assert.equal(swapped.metadata.k0, undefined);
+      const edge = await s.stripe.customers.create({ metadata: { ['a'.repeat(40)]: 'x'.repeat(500) } });
+      assert.equal(edge.metadata['a'.repeat(40)].length, 500);
+      await assert.rejects(s.stripe.customers.create({ metadata: { ['a'.repeat(41)]: 'x' } }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === `metadata[${'a'.repeat(41)}]`);
+      await assert.rejects(s.stripe.customers.create({ metadata: { k: 'x'.repeat(501) } }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'metadata[k]');
+      const numeric = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'metadata[n]=42&metadata[b]=true' });
+      assert.deepEqual(numeric.body.metadata, { n: '42', b: 'true' });
+      const cleared = await raw(s.url, 'POST', `/v1/customers/${full.id}`, { key: s.sk, form: 'metadata=' });
+      assert.deepEqual(cleared.body.metadata, {});
+    });
+  });
+}
