@@ -109,6 +109,47 @@ export const errors = {
   closeConfigurationsMismatch: (applied: readonly string[]) =>
     invalid(400, `All configurations on the Account must be passed in to close it. Pass applied_configurations: [${applied.map((a) => JSON.stringify(a)).join(', ')}].`, 'invalid_fields', 'applied_configurations'),
   invalidPageToken: () => invalid(400, 'Invalid page token: pass the next_page_url or previous_page_url of a previous list response unchanged.', 'invalid_fields', 'page'),
+  // PaymentIntents, Charges, Refunds (issue 4). Stripe's wording where public error bodies quote it;
+  // entries marked (unverified) are our best rendering.
+  amountTooSmall: (minimum: string, currency: string, param = 'amount') =>
+    invalid(400, `Amount must be at least ${minimum} ${currency}`, 'amount_too_small', param),
+  amountTooLarge: (maximum: string, param = 'amount') => invalid(400, `Amount must be no more than ${maximum}`, 'amount_too_large', param),
+  invalidCurrency: (currency: string, param = 'currency') =>
+    invalid(400, `Invalid currency: ${currency.toLowerCase()}. Stripe currently supports these currencies: see https://stripe.com/docs/currencies`, undefined, param),
+  /** (unverified wording) */
+  currencyNotSupportedByPaymentMethod: (currency: string, type: string, supported: readonly string[]) =>
+    invalid(400, `The currency provided (${currency}) is invalid for the payment method type ${type}. ${supported.length ? `For this account, ${type} supports the following currencies: ${supported.join(', ')}.` : `${type} is not available for this account's country.`}`, 'payment_intent_invalid_parameter', 'currency'),
+  /** (unverified wording) */
+  setupFutureUsageNotSupported: (type: string, value: string) =>
+    invalid(400, `The payment method type ${type} does not support setup_future_usage=${value}. Use off_session to save it for later payments.`, 'payment_intent_invalid_parameter', 'setup_future_usage'),
+  statementDescriptorInvalid: (param: string, message: string) => invalid(400, message, undefined, param),
+  /** A documented Stripe parameter onfile does not emulate (Connect, Radar rules, …). */
+  parameterNotSupported: (param: string, why: string) => invalid(400, `onfile does not support ${param}: ${why}`, undefined, param),
+  /** The processor declined a payment (402, stripe-node StripeCardError); `extra` carries the intent. */
+  paymentDeclined: (code: string, message: string, extra: Record<string, unknown>) => new ApiError(402, 'card_error', message, code, undefined, extra),
+  /** (unverified wording) Off-session needs a saved method the customer authorized for later charges. */
+  offSessionNeedsCustomer: () =>
+    invalid(400, 'Off-session payments charge a PaymentMethod saved to a customer. Pass the `customer` (or `customer_account`) the PaymentMethod is attached to, or confirm on-session with a `return_url`.', undefined, 'customer'),
+  /** (unverified wording) */
+  mandateNotForPaymentMethod: (mandate: string, param = 'mandate') =>
+    invalid(400, `The mandate ${mandate} cannot be used with this PaymentMethod: it belongs to another PaymentMethod or is no longer active.`, 'mandate_invalid', param),
+  /** (unverified wording) */
+  amountToCaptureTooLarge: (capturable: number) =>
+    invalid(400, `The amount_to_capture must be less than or equal to the PaymentIntent's amount_capturable (${capturable}).`, 'amount_too_large', 'amount_to_capture'),
+  /** (unverified wording) */
+  captureRefused: () => invalid(400, 'The authorization could not be captured: the payment method provider no longer holds it.', 'charge_expired_for_capture'),
+  refundAmountTooLarge: (requested: string, remaining: string) =>
+    invalid(400, `Refund amount (${requested}) is greater than unrefunded amount on charge (${remaining})`, undefined, 'amount'),
+  chargeAlreadyRefunded: (chargeId: string) => invalid(400, `Charge ${chargeId} has already been refunded.`, 'charge_already_refunded'),
+  refundNeedsChargeOrIntent: () => invalid(400, 'One of the following params should be provided for this request: charge or payment_intent.', 'parameter_missing', 'charge'),
+  /** (unverified wording) */
+  refundOfUncapturedPayment: (paymentIntent: string) =>
+    invalid(400, `This PaymentIntent (${paymentIntent}) has not been captured. Cancel the PaymentIntent to release the authorization instead of refunding it.`, 'charge_not_refundable', 'payment_intent'),
+  /** (unverified wording) */
+  refundNothingToRefund: (id: string, param: string) => invalid(400, `${id} has no successful payment to refund.`, 'charge_not_refundable', param),
+  refundNotCancelable: (status: string) => invalid(400, `You can only cancel a refund that has a status of requires_action. This refund has a status of ${status}.`, 'refund_not_cancelable'),
+  /** (unverified wording) */
+  chargeOfOtherPaymentIntent: () => invalid(400, 'The charge and payment_intent you provided do not belong to each other.', undefined, 'charge'),
   internal: () =>
     new ApiError(500, 'api_error', 'An unknown error occurred. Please retry your request, or contact support if the problem persists.', undefined, undefined, {}, true),
 };
