@@ -18,14 +18,38 @@ function keyFilePath(dataDir: string) {
   return join(dataDir, 'default-keys.json');
 }
 
+/**
+ * Several processes may start together on one empty PostgreSQL database: one creates the default
+ * account (a unique index admits one), the others fail that insert and then find it.
+ */
+async function defaultAccountOf(server: Awaited<ReturnType<typeof startServer>>, keys: { secretKey?: string; publishableKey?: string }) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureDefaultAccount(server.store, server.deps.clock, keys);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
 export async function startCommand(opts: { port?: string; host?: string; data?: string }): Promise<void> {
   const config = loadConfig({
     port: opts.port !== undefined ? Number(opts.port) : undefined,
     host: opts.host,
     dataDir: opts.data,
   });
-  const server = await startServer(config);
-  const info = await ensureDefaultAccount(server.store, server.deps.clock, { secretKey: config.secretKey, publishableKey: config.publishableKey });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      process.stderr.write(`onfile: cannot listen on ${config.host}:${config.port} (${code}); choose another with --port or ONFILE_PORT\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const info = await defaultAccountOf(server, { secretKey: config.secretKey, publishableKey: config.publishableKey });
   let keys: Partial<KeyFile> = {};
   const file = keyFilePath(config.dataDir);
   if (info.createdNow && info.secretKey && info.publishableKey) {
