@@ -1,0 +1,62 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { engines } from '../support/harness.js';
+import { dropSchema, pgSchema } from '../cli/process.js';
+import { openStore } from '../../src/storage/open.js';
+import type { Store } from '../../src/storage/sql.js';
+import { ApiError } from '../../src/errors/api-error.js';
+import { beginIdempotent, storeRecordingCommits } from '../../src/http/idempotency.js';
+import { getObject, insertObject } from '../../src/storage/repos/objects.js';
+
+// The storage half of idempotency durability, on each engine: a keyed request's state change
+// records its object in the same transaction, and cannot commit once another request has taken
+// its key over.
+for (const engine of engines()) {
+  describe(`storage: idempotent commits [${engine}]`, () => {
+    let store: Store;
+    const dir = mkdtempSync(join(tmpdir(), 'onfile-store-'));
+    const schema = engine === 'postgres' ? pgSchema() : undefined;
+    const scope = { accountId: 'acct_storagetest0001', livemode: false };
+    const claim = (key: string, requestId: string, nowMs: number) =>
+      beginIdempotent(store, scope, key, { method: 'POST', path: '/v1/customers', params: { a: '1' }, requestId, nowMs });
+    const insert = (s: Store, id: string) =>
+      s.tx(async (t) => {
+        await insertObject(t, scope, { type: 'customer', id, created: 1, data: { id, object: 'customer' }, internal: {} });
+        return { id, object: 'customer' };
+      });
+
+    before(async () => {
+      store = await openStore({ dataDir: dir, databaseUrl: engine === 'postgres' ? process.env.DATABASE_URL : undefined, pgSchema: schema });
+    });
+    after(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (schema) await dropSchema(schema);
+    });
+
+    it('records the object a keyed transaction returns, in that transaction', async () => {
+      assert.equal((await claim('k1', 'req_a', 1_000)).kind, 'execute');
+      await insert(storeRecordingCommits(store, scope, 'k1', 'req_a'), 'cus_recorded00001');
+      const row = await store.read.one<{ object_type: string; object_id: string; state: string }>(
+        'SELECT object_type, object_id, state FROM idempotency_keys WHERE account_id = ? AND key = ?',
+        [scope.accountId, 'k1'],
+      );
+      assert.deepEqual({ ...row }, { object_type: 'customer', object_id: 'cus_recorded00001', state: 'running' });
+      // A retry after the lock expired is told to recover that object, not to run again.
+      const retry = await claim('k1', 'req_b', 1_000 + 61_000);
+      assert.deepEqual(retry, { kind: 'recover', objectType: 'customer', objectId: 'cus_recorded00001', originalRequestId: 'req_a' });
+    });
+
+    it('refuses to commit for a request whose key was taken over, and leaves nothing behind', async () => {
+      assert.equal((await claim('k2', 'req_slow', 1_000)).kind, 'execute');
+      assert.equal((await claim('k2', 'req_retry', 1_000 + 61_000)).kind, 'execute', 'the slow request outlived its lock');
+      await assert.rejects(insert(storeRecordingCommits(store, scope, 'k2', 'req_slow'), 'cus_late000000001'), (e: unknown) => e instanceof ApiError && e.status === 409);
+      assert.equal(await getObject(store.read, scope, 'customer', 'cus_late000000001'), undefined);
+      await insert(storeRecordingCommits(store, scope, 'k2', 'req_retry'), 'cus_retry00000001');
+      assert.ok(await getObject(store.read, scope, 'customer', 'cus_retry00000001'));
+    });
+  });
+}
