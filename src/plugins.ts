@@ -4,9 +4,11 @@ import { adminPlugin } from './admin/routes.js';
 import { startDispatcher } from './webhooks/dispatcher.js';
 import { startRetention } from './events/retention.js';
 import { reconcilerWorker } from './reconcile/worker.js';
+import { hostedPagesPlugin } from './hosted/routes.js';
+import { browserLibraryPlugin } from './hosted/browser-library.js';
 
 /** Non-API HTTP surfaces (hosted pages, the /v3/ browser library, onfile's admin routes). */
-export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [adminPlugin];
+export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [adminPlugin, hostedPagesPlugin, browserLibraryPlugin];
 
 /** Background workers (webhook dispatcher, refund settlement, reconciler); each returns its stop function. */
 const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker];

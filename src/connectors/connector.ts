@@ -18,6 +18,12 @@ import type { Scope } from '../storage/repos/objects.js';
 export interface PaymentConnector {
   /** The PaymentMethod type this connector processes (`amazon_pay`). */
   readonly paymentMethodType: string;
+  /** The customer approves on a redirect page (the intent needs a return_url). */
+  readonly requiresRedirect: boolean;
+  /** Whether merchants of this account country can offer the method. */
+  supportsAccountCountry(country: string): boolean;
+  /** Whether a payment in `currency` is possible for a merchant of `country`. */
+  supportsCurrency(country: string, currency: string): boolean;
 
   /** Starts a buyer authorization. The intent waits in `requires_action` while it is open. */
   createCheckoutSession(scope: Scope, input: CreateCheckoutSessionInput): Promise<CheckoutSessionResult>;

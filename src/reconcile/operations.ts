@@ -51,14 +51,14 @@ const toOperation = (r: Row): Operation => ({
 });
 
 /** Records an operation in the caller's transaction (before the connector call). */
-export async function enqueueOperation<D extends object>(t: Sql, ctx: CallContext, kind: string, objectId: string, data: D): Promise<Operation<D>> {
+export async function enqueueOperation(t: Sql, ctx: CallContext, kind: string, objectId: string, data: object): Promise<Operation> {
   const id = `op_${newToken(24)}`;
   const now = ctx.deps.clock.nowMs();
   await t.run(
     'INSERT INTO connector_operations (id, account_id, livemode, kind, object_id, data, created_ms, attempts, next_run_ms) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)',
     [id, ctx.scope.accountId, ctx.scope.livemode ? 1 : 0, kind, objectId, JSON.stringify(data), now, now],
   );
-  return { id, accountId: ctx.scope.accountId, livemode: ctx.scope.livemode, kind, objectId, data, attempts: 0 };
+  return { id, accountId: ctx.scope.accountId, livemode: ctx.scope.livemode, kind, objectId, data: data as Record<string, unknown>, attempts: 0 };
 }
 
 /**

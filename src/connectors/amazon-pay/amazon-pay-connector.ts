@@ -19,12 +19,28 @@ import { toCharge, toChargePermission, toCheckoutSession, toRefund } from './tra
  * The `amazon_pay` connector: onfile's processor calls translated to Amazon Pay's API (served by
  * the simulator in this build) and its answers translated back by transformers.ts.
  */
+// Where Stripe offers Amazon Pay (https://docs.stripe.com/payments/amazon-pay): merchant countries,
+// and presentment currencies (US merchants: usd only).
+const COUNTRIES = new Set(['AT', 'BE', 'CH', 'CY', 'DE', 'DK', 'ES', 'FR', 'GB', 'HU', 'IE', 'IT', 'LU', 'NL', 'PT', 'SE', 'US']);
+const CURRENCIES = new Set(['usd', 'aud', 'gbp', 'dkk', 'eur', 'hkd', 'jpy', 'nzd', 'nok', 'zar', 'sek', 'chf']);
+
 export class AmazonPayConnector implements PaymentConnector {
   readonly paymentMethodType = 'amazon_pay';
+  readonly requiresRedirect = true;
   private readonly sim: AmazonPaySimulator;
 
   constructor(store: Store, clock: Clock) {
     this.sim = new AmazonPaySimulator(store, clock);
+  }
+
+  supportsAccountCountry(country: string): boolean {
+    return COUNTRIES.has(country.toUpperCase());
+  }
+
+  supportsCurrency(country: string, currency: string): boolean {
+    if (!this.supportsAccountCountry(country)) return false;
+    const c = currency.toLowerCase();
+    return country.toUpperCase() === 'US' ? c === 'usd' : CURRENCIES.has(c);
   }
 
   async createCheckoutSession(scope: Scope, input: CreateCheckoutSessionInput): Promise<CheckoutSessionResult> {

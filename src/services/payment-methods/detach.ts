@@ -15,7 +15,10 @@ import { requirePaymentMethod } from './attach.js';
  * `mandate.updated` (now `inactive`); the processor agreement is revoked after the commit.
  */
 export async function detachPaymentMethod(ctx: CallContext, id: string): Promise<Stripe.PaymentMethod> {
-  const { pm, revocations } = await ctx.deps.store.tx(async (t) => {
+  // The transaction returns the PaymentMethod itself, so an idempotent retry after a crash can
+  // answer with it (http/idempotency.ts records the object a keyed request's transaction returns).
+  let revocations: Awaited<ReturnType<typeof deactivateMandates>> = [];
+  const pm = await ctx.deps.store.tx(async (t) => {
     const row = await requirePaymentMethod(t, ctx, id);
     if (!isAttached(row.data)) throw errors.paymentMethodNotAttached();
     const before = row.data;
@@ -24,7 +27,8 @@ export async function detachPaymentMethod(ctx: CallContext, id: string): Promise
     await emitEvent(t, ctx, 'payment_method.detached', next, previousAttributes(before, next));
     const owner = ownerOf(before);
     if (owner.customer) await clearCustomerDefault(t, ctx, owner.customer, id);
-    return { pm: next, revocations: await deactivateMandates(t, ctx, id) };
+    revocations = await deactivateMandates(t, ctx, id);
+    return next;
   });
   await revokeAgreements(ctx, revocations);
   return pm;

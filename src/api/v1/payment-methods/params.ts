@@ -13,7 +13,7 @@ export const billingDetails = obj({
 /** Telemetry Stripe.js adds to PaymentMethod data; accepted and ignored for publishable keys. */
 export const BROWSER_PM_FIELDS = ['payment_user_agent', 'time_on_page', 'guid', 'muid', 'sid'] as const;
 /** Top-level telemetry Stripe.js sends on its calls; accepted and ignored for publishable keys. */
-export const BROWSER_TOP_FIELDS = ['guid', 'muid', 'sid', 'payment_user_agent', 'time_on_page', 'referrer', 'client_attribution_metadata', 'use_stripe_sdk', 'is_stripe_sdk'] as const;
+export const BROWSER_TOP_FIELDS = ['guid', 'muid', 'sid', 'payment_user_agent', 'time_on_page', 'referrer', 'client_attribution_metadata', 'use_stripe_sdk', 'is_stripe_sdk', 'expected_payment_method_type'] as const;
 
 const pmDataFields = {
   type: str({ max: 5000 }).required(),
