@@ -18,9 +18,7 @@ export async function retrievePaymentMethod(ctx: CallContext, id: string): Promi
 /** GET /v1/customers/:customer/payment_methods/:id: only the customer's own methods exist there. */
 export async function retrieveCustomerPaymentMethod(ctx: CallContext, customerId: string, id: string): Promise<Stripe.PaymentMethod> {
   const read = ctx.deps.store.read;
-  await requireLiveCustomer(read, ctx, customerId, 'customer').catch(() => {
-    throw errors.resourceMissing('customer', customerId);
-  });
+  if (!(await getObject(read, ctx.scope, 'customer', customerId))) throw errors.resourceMissing('customer', customerId);
   const row = await getObject<Stripe.PaymentMethod>(read, ctx.scope, 'payment_method', id);
   if (!row || row.data.customer !== customerId) throw errors.resourceMissing('PaymentMethod', id);
   return row.data;
@@ -48,12 +46,20 @@ export async function updatePaymentMethod(ctx: CallContext, id: string, p: Updat
  * GET /v1/payment_methods and GET /v1/customers/:id/payment_methods: newest first, filtered by
  * owner and type through indexed columns; `allow_redisplay` is filtered while paging.
  */
-export async function listPaymentMethods(ctx: CallContext, p: Omit<ListPaymentMethods, 'customer' | 'customer_account'> & { customer?: string; customer_account?: string }, url: string): Promise<ListPage<Stripe.PaymentMethod>> {
+export async function listPaymentMethods(
+  ctx: CallContext,
+  p: Omit<ListPaymentMethods, 'customer' | 'customer_account'> & { customer?: string; customer_account?: string },
+  url: string,
+  opts: { customerInPath?: boolean } = {},
+): Promise<ListPage<Stripe.PaymentMethod>> {
   checkExpandPaths('payment_method', p.expand, true);
   if (p.customer && p.customer_account) throw errors.parametersExclusive('customer', 'customer_account');
   if (p.starting_after && p.ending_before) throw errors.parametersExclusive('starting_after', 'ending_before');
   const read = ctx.deps.store.read;
-  if (p.customer) await requireLiveCustomer(read, ctx, p.customer);
+  // A customer named in the path is the resource itself (404, param id); as a filter it is a parameter (400).
+  if (p.customer && opts.customerInPath) {
+    if (!(await getObject(read, ctx.scope, 'customer', p.customer))) throw errors.resourceMissing('customer', p.customer);
+  } else if (p.customer) await requireLiveCustomer(read, ctx, p.customer);
   if (p.customer_account) await requireCustomerAccount(read, ctx, p.customer_account);
   const owner = ownerKey({ customer: p.customer ?? null, customer_account: p.customer_account ?? null });
   const limit = p.limit ?? 10;

@@ -93,7 +93,7 @@ export const paymentMethodRoutes: RouteDef[] = [
     path: '/v1/customers/:id/payment_methods',
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(customerPaymentMethodListParams, params);
-      return listPaymentMethods(ctx, { ...p, customer: pathParams.id }, `/v1/customers/${pathParams.id}/payment_methods`);
+      return listPaymentMethods(ctx, { ...p, customer: pathParams.id }, `/v1/customers/${pathParams.id}/payment_methods`, { customerInPath: true });
     },
   },
   {
