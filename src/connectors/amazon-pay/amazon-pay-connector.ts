@@ -13,17 +13,13 @@ import {
   type RefundResult,
 } from '../connector.js';
 import { AmazonPaySimulator, type SimCharge, type SimChargePermission, type SimCheckoutSession, type SimRefund } from './simulator.js';
+import { AMAZON_PAY_MERCHANT_COUNTRIES, amazonPaySupports } from '../../domain/money/amazon-pay-currencies.js';
 import { toCharge, toChargePermission, toCheckoutSession, toRefund } from './transformers.js';
 
 /**
  * The `amazon_pay` connector: onfile's processor calls translated to Amazon Pay's API (served by
  * the simulator in this build) and its answers translated back by transformers.ts.
  */
-// Where Stripe offers Amazon Pay (https://docs.stripe.com/payments/amazon-pay): merchant countries,
-// and presentment currencies (US merchants: usd only).
-const COUNTRIES = new Set(['AT', 'BE', 'CH', 'CY', 'DE', 'DK', 'ES', 'FR', 'GB', 'HU', 'IE', 'IT', 'LU', 'NL', 'PT', 'SE', 'US']);
-const CURRENCIES = new Set(['usd', 'aud', 'gbp', 'dkk', 'eur', 'hkd', 'jpy', 'nzd', 'nok', 'zar', 'sek', 'chf']);
-
 export class AmazonPayConnector implements PaymentConnector {
   readonly paymentMethodType = 'amazon_pay';
   readonly requiresRedirect = true;
@@ -33,14 +29,13 @@ export class AmazonPayConnector implements PaymentConnector {
     this.sim = new AmazonPaySimulator(store, clock);
   }
 
+  // Where Stripe offers Amazon Pay and in which currencies: one rule, in domain/money.
   supportsAccountCountry(country: string): boolean {
-    return COUNTRIES.has(country.toUpperCase());
+    return AMAZON_PAY_MERCHANT_COUNTRIES.has(country.toUpperCase());
   }
 
   supportsCurrency(country: string, currency: string): boolean {
-    if (!this.supportsAccountCountry(country)) return false;
-    const c = currency.toLowerCase();
-    return country.toUpperCase() === 'US' ? c === 'usd' : CURRENCIES.has(c);
+    return amazonPaySupports(country.toUpperCase(), currency.toLowerCase());
   }
 
   async createCheckoutSession(scope: Scope, input: CreateCheckoutSessionInput): Promise<CheckoutSessionResult> {
