@@ -1,0 +1,89 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type Stripe from 'stripe';
+import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
+import { getObject } from '../../src/storage/repos/objects.js';
+import { connectorFor } from '../../src/connectors/registry.js';
+import type { MandateInternal } from '../../src/domain/mandates/mandate.js';
+
+const MANDATE = { customer_acceptance: { type: 'online' as const, online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0' } } };
+
+async function saved(a: TestAccount, action: 'authorize' | 'authorize_decline_later' = 'authorize') {
+  const c = await a.stripe.customers.create({});
+  const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: c.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
+  const res = await fetch(si.next_action!.redirect_to_url!.url!, { method: 'POST', body: `action=${action}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+  assert.equal(res.status, 303);
+  const final = await a.stripe.setupIntents.retrieve(si.id);
+  return { customer: c, si: final, mandateId: final.mandate as string, pmId: final.payment_method as string };
+}
+
+for (const engine of engines()) {
+  describe(`mandates [${engine}]`, () => {
+    let s: TestServer;
+    let a: TestAccount;
+    before(async () => {
+      s = await startTestServer(engine);
+      a = await s.newAccount();
+    });
+    after(async () => s.close());
+
+    /** The processor's agreement behind a mandate (not on the wire: read from storage). */
+    const agreementOf = async (mandateId: string) =>
+      (await getObject<Stripe.Mandate, MandateInternal>(s.server.store.read, { accountId: a.account.id, livemode: false }, 'mandate', mandateId))!.internal.agreementId!;
+    const scope = () => ({ accountId: a.account.id, livemode: false });
+
+    it('retrieves the mandate a setup created, with every field Stripe renders', async () => {
+      const { mandateId, pmId } = await saved(a);
+      const res = await raw(s.url, 'GET', `/v1/mandates/${mandateId}`, { key: a.sk });
+      assert.equal(res.status, 200);
+      assert.deepEqual(Object.keys(res.body).sort(), ['customer_acceptance', 'id', 'livemode', 'multi_use', 'object', 'payment_method', 'payment_method_details', 'status', 'type']);
+      assert.match(res.body.id, /^mandate_[A-Za-z0-9]{24}$/);
+      assert.equal(res.body.object, 'mandate');
+      assert.equal(res.body.livemode, false);
+      assert.deepEqual(res.body.customer_acceptance.online, MANDATE.customer_acceptance.online);
+      assert.equal(res.body.payment_method, pmId);
+      const expanded = await a.stripe.mandates.retrieve(mandateId, { expand: ['payment_method'] });
+      assert.equal((expanded.payment_method as Stripe.PaymentMethod).id, pmId);
+      await assert.rejects(a.stripe.mandates.retrieve('mandate_missing'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing');
+      const other = await s.newAccount();
+      await assert.rejects(other.stripe.mandates.retrieve(mandateId), (e: Stripe.errors.StripeError) => e.statusCode === 404);
+      assert.equal((await raw(s.url, 'GET', `/v1/mandates/${mandateId}`, { key: a.pk })).status, 401);
+    });
+
+    it("stands for the processor's agreement: chargeable after authorize, declining after authorize_decline_later", async () => {
+      const good = await saved(a);
+      const later = await saved(a, 'authorize_decline_later');
+      const connector = connectorFor(s.server.deps, 'amazon_pay');
+      const ok = await connector.createCharge(scope(), { reference: 'test-ok', chargePermissionId: await agreementOf(good.mandateId), amount: 1000, currency: 'usd', capture: true });
+      assert.equal(ok.status, 'captured');
+      assert.equal(ok.capturedAmount, 1000);
+      const declined = await connector.createCharge(scope(), { reference: 'test-decline', chargePermissionId: await agreementOf(later.mandateId), amount: 1000, currency: 'usd', capture: true });
+      assert.equal(declined.status, 'declined');
+      assert.equal(declined.failure?.code, 'payment_method_provider_decline');
+      const retried = await connector.createCharge(scope(), { reference: 'test-ok', chargePermissionId: await agreementOf(good.mandateId), amount: 1000, currency: 'usd', capture: true });
+      assert.equal(retried.chargeId, ok.chargeId, 'a retried reference finds the first charge');
+    });
+
+    it('goes inactive on detach (mandate.updated + payment_method.detached) and the agreement is revoked', async () => {
+      const { mandateId, pmId, customer } = await saved(a);
+      const agreement = await agreementOf(mandateId);
+      await a.stripe.paymentMethods.detach(pmId);
+      const m = await a.stripe.mandates.retrieve(mandateId);
+      assert.equal(m.status, 'inactive');
+      const updated = (await a.stripe.events.list({ type: 'mandate.updated' })).data.find((e) => (e.data.object as Stripe.Mandate).id === mandateId)!;
+      assert.equal((updated.data.object as Stripe.Mandate).status, 'inactive');
+      assert.deepEqual(updated.data.previous_attributes, { status: 'active' });
+      const detached = (await a.stripe.events.list({ type: 'payment_method.detached' })).data.find((e) => (e.data.object as Stripe.PaymentMethod).id === pmId)!;
+      assert.deepEqual(detached.data.previous_attributes, { customer: customer.id });
+      const connector = connectorFor(s.server.deps, 'amazon_pay');
+      assert.equal((await connector.getChargePermission(scope(), agreement))?.status, 'closed');
+      const charge = await connector.createCharge(scope(), { reference: 'after-detach', chargePermissionId: agreement, amount: 500, currency: 'usd', capture: true });
+      assert.equal(charge.status, 'declined');
+      // Detached for good: no later intent may use it.
+      await assert.rejects(
+        a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method: pmId, customer: customer.id }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'payment_method_unexpected_state' && /may not be used again/.test(e.message),
+      );
+    });
+  });
+}
