@@ -96,13 +96,16 @@ export async function runOperation(ctx: CallContext, op: Operation): Promise<voi
 
 /**
  * One reconciler pass: finishes every due operation at least `graceMs` old (younger ones are
- * probably still being finished by the request that made them). Returns how many it finished.
+ * probably still being finished by the request that made them); a failed operation is due again
+ * after its backoff. Returns how many it finished.
  */
-export async function reconcilePass(deps: Deps, opts: { graceMs: number; limit?: number; log?: (msg: string, err?: unknown) => void }): Promise<number> {
+export async function reconcilePass(deps: Deps, opts: { graceMs: number; limit?: number; everything?: boolean; log?: (msg: string, err?: unknown) => void }): Promise<number> {
   const now = deps.clock.nowMs();
+  // At start-up (`everything`) nothing can still be in flight in this process: retry all now.
+  const dueBy = opts.everything ? Number.MAX_SAFE_INTEGER : now;
   const rows = await deps.store.read.all<Row>(
     'SELECT id, account_id, livemode, kind, object_id, data, attempts FROM connector_operations WHERE next_run_ms <= ? AND created_ms <= ? ORDER BY created_ms LIMIT ?',
-    [now, now - opts.graceMs, opts.limit ?? 100],
+    [dueBy, opts.everything ? dueBy : now - opts.graceMs, opts.limit ?? 100],
   );
   let done = 0;
   for (const op of rows.map(toOperation)) {

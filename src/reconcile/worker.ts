@@ -12,7 +12,7 @@ export function reconcilerWorker(deps: Deps): () => Promise<void> {
   const log = (msg: string, err?: unknown) => console.error(msg, err instanceof Error ? err.message : (err ?? ''));
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = reconcilePass(deps, { graceMs: 0, log }).catch((err) => log('reconciler: start-up pass failed', err));
+  let running: Promise<unknown> = reconcilePass(deps, { graceMs: 0, everything: true, log }).catch((err) => log('reconciler: start-up pass failed', err));
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {
