@@ -10,6 +10,7 @@ import type { Store } from '../../src/storage/sql.js';
 import { ApiError } from '../../src/errors/api-error.js';
 import { beginIdempotent, storeRecordingCommits } from '../../src/http/idempotency.js';
 import { getObject, insertObject } from '../../src/storage/repos/objects.js';
+import { pruneIdempotencyOnce } from '../../src/http/idempotency-retention.js';
 
 // The storage half of idempotency durability, on each engine: a keyed request's state change
 // records its object in the same transaction, and cannot commit once another request has taken
@@ -57,6 +58,22 @@ for (const engine of engines()) {
       assert.equal(await getObject(store.read, scope, 'customer', 'cus_late000000001'), undefined);
       await insert(storeRecordingCommits(store, scope, 'k2', 'req_retry'), 'cus_retry00000001');
       assert.ok(await getObject(store.read, scope, 'customer', 'cus_retry00000001'));
+    });
+
+    it('prunes v1 keys after 24 hours and v2 keys after 30 days, not before', async () => {
+      const now = Date.UTC(2026, 10, 1);
+      const hour = 3600_000;
+      const at = (key: string, path: string, ageMs: number) =>
+        beginIdempotent(store, scope, key, { method: 'POST', path, params: {}, requestId: `req_${key}`, nowMs: now - ageMs });
+      await at('v1-fresh', '/v1/customers', 23 * hour);
+      await at('v1-old', '/v1/customers', 25 * hour);
+      await at('v2-day', '/v2/core/accounts', 25 * hour);
+      await at('v2-old', '/v2/core/accounts', 31 * 24 * hour);
+      const deps = { store, clock: { nowMs: () => now }, publicUrl: () => '' };
+      assert.ok((await pruneIdempotencyOnce(deps)) >= 2);
+      const left = (await store.read.all<{ key: string }>('SELECT key FROM idempotency_keys WHERE account_id = ? ORDER BY key', [scope.accountId])).map((r) => r.key);
+      for (const k of ['v1-fresh', 'v2-day']) assert.ok(left.includes(k), k);
+      for (const k of ['v1-old', 'v2-old']) assert.ok(!left.includes(k), k);
     });
   });
 }

@@ -111,6 +111,16 @@ export async function releaseIdempotencyKey(t: Sql, scope: Scope, key: string, r
   ]);
 }
 
-export async function pruneIdempotencyKeys(t: Sql, olderThan: number): Promise<number> {
-  return (await t.run('DELETE FROM idempotency_keys WHERE created < ?', [olderThan])).changes;
+/**
+ * Deletes up to `batch` keys past their window: v1 keys created before `v1Before`, v2 keys
+ * (paths under /v2/) before `v2Before` (unix seconds). Returns how many went.
+ */
+export async function pruneIdempotencyKeys(t: Sql, v1Before: number, v2Before: number, batch = 500): Promise<number> {
+  const r = await t.run(
+    `DELETE FROM idempotency_keys WHERE (account_id, livemode, key) IN (
+       SELECT account_id, livemode, key FROM idempotency_keys
+       WHERE created < ? AND (substr(path, 1, 4) <> '/v2/' OR created < ?) LIMIT ?)`,
+    [v1Before, v2Before, batch],
+  );
+  return r.changes;
 }
