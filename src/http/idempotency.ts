@@ -32,16 +32,15 @@ export async function beginIdempotent(
 ): Promise<IdempotencyOutcome> {
   if (key.length > 255) throw errors.idempotencyKeyTooLong();
   const fingerprint = sha256Hex(stableStringify(req.params));
-  const existing = await store.tx((t) =>
-    claimIdempotencyKey(t, scope, key, {
-      method: req.method,
-      path: req.path,
-      fingerprint,
-      requestId: req.requestId,
-      lockedUntil: req.nowMs + LOCK_MS,
-      created: Math.floor(req.nowMs / 1000),
-    }),
-  );
+  // Single-row statements, each atomic on its own: no BEGIN/COMMIT round trips on this hot path.
+  const existing = await claimIdempotencyKey(store.autocommit, scope, key, {
+    method: req.method,
+    path: req.path,
+    fingerprint,
+    requestId: req.requestId,
+    lockedUntil: req.nowMs + LOCK_MS,
+    created: Math.floor(req.nowMs / 1000),
+  });
   if (!existing) return { kind: 'execute' };
   if (existing.method !== req.method || existing.path !== req.path || existing.fingerprint !== fingerprint) {
     throw errors.idempotencyMismatch(key);
@@ -53,7 +52,7 @@ export async function beginIdempotent(
   // The first request died mid-flight. If its state change committed, it recorded the object it
   // wrote in that transaction: answer with that object rather than executing a second time.
   // Otherwise nothing it did is visible and running it again is the retry the client asked for.
-  const took = await store.tx((t) => takeOverIdempotencyKey(t, scope, key, existing.requestId, req.requestId, req.nowMs + LOCK_MS));
+  const took = await takeOverIdempotencyKey(store.autocommit, scope, key, existing.requestId, req.requestId, req.nowMs + LOCK_MS);
   if (!took) throw errors.idempotencyKeyInUse(key);
   if (existing.objectType && existing.objectId) {
     return { kind: 'recover', objectType: existing.objectType, objectId: existing.objectId, originalRequestId: existing.requestId };
@@ -70,6 +69,7 @@ export function storeRecordingCommits(store: Store, scope: Scope, key: string, r
   return {
     dialect: store.dialect,
     read: store.read,
+    autocommit: store.autocommit,
     close: () => store.close(),
     tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       return store.tx(async (t) => {
@@ -88,10 +88,8 @@ function primaryObject(result: unknown): { type: string; id: string } | null {
 }
 
 export async function finishIdempotent(store: Store, scope: Scope, key: string, requestId: string, status: number, body: string, store_: boolean): Promise<void> {
-  await store.tx(async (t) => {
-    if (store_) await completeIdempotencyKey(t, scope, key, status, body);
-    else await releaseIdempotencyKey(t, scope, key, requestId);
-  });
+  if (store_) await completeIdempotencyKey(store.autocommit, scope, key, status, body);
+  else await releaseIdempotencyKey(store.autocommit, scope, key, requestId);
 }
 
 /**

@@ -25,6 +25,12 @@ export interface Store {
   /** Autocommit reads of committed data. */
   readonly read: Sql;
   /**
+   * Writes that need no transaction around them: each statement commits on its own. On PostgreSQL
+   * that is one round trip instead of three (BEGIN, statement, COMMIT); SQLite queues each statement
+   * with the transactions on its one writer connection.
+   */
+  readonly autocommit: Sql;
+  /**
    * Runs fn in one transaction; every write of a state change, its events and webhook deliveries
    * goes through here. A ConflictError (an optimistic version check failed) or a serialization
    * failure rolls back and runs fn again, a bounded number of times.

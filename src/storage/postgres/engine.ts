@@ -39,6 +39,7 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
   const store: Store = {
     dialect: 'postgres',
     read: wrap(pool),
+    autocommit: wrap(pool),
     async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();

@@ -23,6 +23,13 @@ export async function openSqliteStore(file: string): Promise<Store> {
   const store: Store = {
     dialect: 'sqlite',
     read: wrap(reader),
+    // The writer connection may be inside a queued transaction: a lone statement waits its turn too.
+    autocommit: {
+      dialect: 'sqlite',
+      one: (sql, params) => store.tx((t) => t.one(sql, params)),
+      all: (sql, params) => store.tx((t) => t.all(sql, params)),
+      run: (sql, params) => store.tx((t) => t.run(sql, params)),
+    },
     async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       const run = async (): Promise<T> => {
         for (let attempt = 1; ; attempt++) {
