@@ -18,6 +18,8 @@ export interface BenchOptions {
   /** Only phases whose name is listed (all when empty). */
   phases: string[];
   databaseUrl?: string;
+  /** Write a CPU profile of onfile for each measured run into this directory. */
+  profileDir?: string;
 }
 
 const HELP = `npm run bench -- [options]     (each option also reads BENCH_<NAME> from the environment)
@@ -28,7 +30,8 @@ const HELP = `npm run bench -- [options]     (each option also reads BENCH_<NAME
   --seed N            customers loaded for the list-at-scale check (BENCH_SEED, default 100000)
   --seed-timeout N    seconds the load may take at most (BENCH_SEED_TIMEOUT, default 600)
   --engines a,b       sqlite,postgres (BENCH_ENGINES; postgres only when DATABASE_URL is set)
-  --phases a,b        run only these phases (BENCH_PHASES)`;
+  --phases a,b        run only these phases (BENCH_PHASES)
+  --profile DIR       CPU profile of onfile per measured run, into DIR (BENCH_PROFILE)`;
 
 /** Flags first, then BENCH_* environment variables, then the issue's defaults. */
 export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -43,6 +46,7 @@ export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       'seed-timeout': { type: 'string' },
       engines: { type: 'string' },
       phases: { type: 'string' },
+      profile: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -75,5 +79,6 @@ export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
     engines: wanted.length ? (wanted as EngineName[]) : available,
     phases: list(values.phases, 'BENCH_PHASES'),
     databaseUrl,
+    profileDir: values.profile ?? (env.BENCH_PROFILE || undefined),
   };
 }

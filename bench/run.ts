@@ -67,7 +67,10 @@ async function benchEngine(engine: EngineName, options: BenchOptions, sdk: SdkSh
         const m: Partial<Record<'bare' | 'onfile', Measurement>> = {};
         for (const t of order) {
           if (t === target) await p.beforeRun?.(env);
+          const profiling = t === target && options.profileDir;
+          if (profiling) await onfile.child.call('profileStart');
           m[t.label] = await run(t, p, options.seconds, t === target);
+          if (profiling) await onfile.child.call('profileStop', { dir: options.profileDir, name: `${engine}-${p.name}-round${round}` });
           log(progressLine(`${p.name} / ${t.label}`, m[t.label]!));
         }
         const checks = (await p.verify?.(env, m.onfile!)) ?? [];

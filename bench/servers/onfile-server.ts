@@ -10,6 +10,7 @@ import { createCustomer } from '../../src/services/customers/customers.js';
 import { decodeParams } from '../../src/api/params.js';
 import { createCustomerParams } from '../../src/api/v1/customers/params.js';
 import { cpuMicros, serveCalls } from './ipc.js';
+import { profileStart, profileStop } from './profiler.js';
 
 /**
  * onfile as `npm start` runs it (same startServer, same routes), on a throwaway store: SQLite in
@@ -50,7 +51,7 @@ async function seedCustomers(args: { accountId: string; count: number; batch: nu
       const n = Math.min(args.batch, args.count - from);
       claimed += n;
       await store.tx(async (t) => {
-        const joined: Store = { dialect: store.dialect, read: t, tx: <T>(fn: (s: Sql) => Promise<T>) => fn(t), close: async () => undefined };
+        const joined: Store = { dialect: store.dialect, read: t, autocommit: t, tx: <T>(fn: (s: Sql) => Promise<T>) => fn(t), close: async () => undefined };
         const ctx = systemContext({ ...deps, store: joined }, account, false);
         for (let i = from; i < from + n; i++) {
           const params = decodeParams(createCustomerParams, {
@@ -103,6 +104,6 @@ async function close() {
 }
 
 serveCalls(
-  { newAccount, seedCustomers, countCustomers, missingCustomers, cpu: async () => cpuMicros(), close },
+  { newAccount, seedCustomers, countCustomers, missingCustomers, cpu: async () => cpuMicros(), profileStart, profileStop, close },
   { url: server.url, engine: store.dialect },
 );
