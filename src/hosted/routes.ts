@@ -15,7 +15,7 @@ import { authorizationPage, messagePage } from './page.js';
  *
  * The token in the URL is the capability. Cross-site form posts are refused (Origin /
  * Sec-Fetch-Site must be this origin when the browser sends them), the page may not be framed,
- * and no Referer carrying the token leaves it.
+ * and no Referer carrying the token leaves the origin.
  */
 export function hostedPagesPlugin(app: FastifyInstance, deps: Deps): void {
   app.get(`${REDIRECT_PATH}/:token`, async (req, reply) => {
@@ -96,7 +96,9 @@ function page(reply: FastifyReply, status: number, html: string): FastifyReply {
     .code(status)
     .header('Content-Type', 'text/html; charset=utf-8')
     .header('Cache-Control', 'no-store')
-    .header('Referrer-Policy', 'no-referrer')
+    // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the page's own
+    // form posts. Other origins still never see the URL (and the 303 onwards says no-referrer).
+    .header('Referrer-Policy', 'same-origin')
     .header('X-Frame-Options', 'DENY')
     .header('X-Content-Type-Options', 'nosniff')
     .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'")

@@ -43,7 +43,7 @@ for (const engine of engines()) {
       assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
       assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
       assert.equal(res.headers.get('x-frame-options'), 'DENY');
-      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(res.headers.get('referrer-policy'), 'same-origin');
       assert.match(res.headers.get('cache-control') ?? '', /no-store/);
       const html = await res.text();
       assert.ok(!html.includes('<Rides>'), 'the display name is escaped');
