@@ -10,6 +10,7 @@ import type { Store } from '../../src/storage/sql.js';
 import { ApiError } from '../../src/errors/api-error.js';
 import { beginIdempotent, storeRecordingCommits } from '../../src/http/idempotency.js';
 import { getObject, insertObject } from '../../src/storage/repos/objects.js';
+import { releaseIdempotencyKey } from '../../src/storage/repos/idempotency.js';
 import { pruneIdempotencyOnce } from '../../src/http/idempotency-retention.js';
 
 // The storage half of idempotency durability, on each engine: a keyed request's state change
@@ -58,6 +59,18 @@ for (const engine of engines()) {
       assert.equal(await getObject(store.read, scope, 'customer', 'cus_late000000001'), undefined);
       await insert(storeRecordingCommits(store, scope, 'k2', 'req_retry'), 'cus_retry00000001');
       assert.ok(await getObject(store.read, scope, 'customer', 'cus_retry00000001'));
+    });
+
+    it('keeps the key of a request that committed a change even if its response is not stored', async () => {
+      assert.equal((await claim('k3', 'req_c', 1_000)).kind, 'execute');
+      await insert(storeRecordingCommits(store, scope, 'k3', 'req_c'), 'cus_committed0001');
+      // e.g. the handler failed with a parameter error after its transaction had committed
+      await store.tx((t) => releaseIdempotencyKey(t, scope, 'k3', 'req_c'));
+      const retry = await claim('k3', 'req_d', 1_000 + 61_000);
+      assert.equal(retry.kind, 'recover');
+      assert.equal(await claim('k4', 'req_e', 1_000).then((o) => o.kind), 'execute');
+      await store.tx((t) => releaseIdempotencyKey(t, scope, 'k4', 'req_e'));
+      assert.equal((await claim('k4', 'req_f', 2_000)).kind, 'execute', 'a key with nothing committed is released at once');
     });
 
     it('prunes v1 keys after 24 hours and v2 keys after 30 days, not before', async () => {

@@ -1,4 +1,4 @@
-import type { Sql } from '../sql.js';
+import { ConflictError, type Sql } from '../sql.js';
 import type { Scope } from './objects.js';
 
 export interface IdempotencyRecord {
@@ -40,17 +40,22 @@ export async function claimIdempotencyKey(
   key: string,
   rec: { method: string; path: string; fingerprint: string; requestId: string; lockedUntil: number; created: number },
 ): Promise<IdempotencyRecord | undefined> {
-  const inserted = await t.run(
-    `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created)
-     VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT DO NOTHING`,
-    [scope.accountId, lm(scope), key, rec.method, rec.path, rec.fingerprint, rec.lockedUntil, rec.requestId, rec.created],
-  );
-  if (inserted.changes === 1) return undefined;
-  const r = await t.one<Row>(
-    'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body, object_type, object_id FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?',
-    [scope.accountId, lm(scope), key],
-  );
-  if (!r) return undefined;
+  let r: Row | undefined;
+  for (let attempt = 1; !r; attempt++) {
+    const inserted = await t.run(
+      `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created)
+       VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [scope.accountId, lm(scope), key, rec.method, rec.path, rec.fingerprint, rec.lockedUntil, rec.requestId, rec.created],
+    );
+    if (inserted.changes === 1) return undefined;
+    r = await t.one<Row>(
+      'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body, object_type, object_id FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?',
+      [scope.accountId, lm(scope), key],
+    );
+    // The holder released the key between the two statements (they need not share a transaction,
+    // and PostgreSQL's read committed sees the release either way): try to claim it again.
+    if (!r && attempt >= 3) throw new ConflictError(`idempotency key ${key}`);
+  }
   return {
     method: r.method,
     path: r.path,
@@ -101,9 +106,13 @@ export async function completeIdempotencyKey(t: Sql, scope: Scope, key: string, 
   );
 }
 
-/** Releases a key whose request failed before it began executing, so a retry runs afresh. */
+/**
+ * Releases a key whose request failed before it began executing, so a retry runs afresh. A key whose
+ * request already committed a change (object recorded) is kept: once its lock lapses, a retry
+ * answers with that object instead of running the request again.
+ */
 export async function releaseIdempotencyKey(t: Sql, scope: Scope, key: string, requestId: string): Promise<void> {
-  await t.run(`DELETE FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running'`, [
+  await t.run(`DELETE FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running' AND object_id IS NULL`, [
     scope.accountId,
     lm(scope),
     key,
