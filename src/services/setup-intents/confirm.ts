@@ -11,7 +11,7 @@ import { enqueueOperation, finishOperation, registerOperationHandler, runOperati
 import { insertPaymentMethod } from '../payment-methods/create.js';
 import { requireUsablePaymentMethod } from '../payment-methods/reuse.js';
 import { nowSeconds, type CallContext } from '../context.js';
-import { acceptanceFromMandateData } from './acceptance.js';
+import { acceptanceFromMandateData } from '../mandates/acceptance.js';
 import { abandonPendingAttempt, insertSetupAttempt, updateSetupAttempt } from './attempts.js';
 import { getSetupAttempt, ownerOfIntent, paymentMethodIdOf, requireSetupIntent, type SetupIntentRow } from './model.js';
 import { applySetupFailure, applySetupSuccess } from './outcome.js';
@@ -116,13 +116,16 @@ export async function confirmSetupIntent(ctx: CallContext, id: string, p: Confir
   return finishNow(ctx, op!, id);
 }
 
-/** A publishable key must present the intent's client_secret (wire.md §1.1). */
-export function checkClientSecret(ctx: CallContext, si: Stripe.SetupIntent, given: string | undefined): void {
+/**
+ * A publishable key must present the intent's client_secret (wire.md §1.1); a secret key may, and
+ * then it must match too. Shared by both intent types.
+ */
+export function checkClientSecret(ctx: CallContext, intent: { client_secret: string | null }, given: string | undefined, kind: 'SetupIntent' | 'PaymentIntent' = 'SetupIntent'): void {
   if (given === undefined) {
     if (ctx.keyKind === 'publishable') throw errors.parameterMissing('client_secret');
     return;
   }
-  if (!si.client_secret || !constantTimeEqual(given, si.client_secret)) throw errors.clientSecretMismatch('SetupIntent');
+  if (!intent.client_secret || !constantTimeEqual(given, intent.client_secret)) throw errors.clientSecretMismatch(kind);
 }
 
 // Phase 2: open the processor's checkout session, then show the customer the hosted page.

@@ -1,7 +1,19 @@
 import { errors } from '../../errors/catalogue.js';
 import type { CustomerAcceptance } from '../../domain/mandates/mandate.js';
 import { nowSeconds, type CallContext } from '../context.js';
-import type { MandateDataParam } from '../../api/v1/setup-intents/params.js';
+
+/** `mandate_data` as intents decode it (SetupIntents and PaymentIntents share the shape). */
+export type MandateDataInput =
+  | {
+      customer_acceptance: {
+        type: 'online' | 'offline';
+        accepted_at?: number;
+        online?: { ip_address?: string; user_agent?: string; infer_from_client?: boolean };
+        offline?: Record<string, never>;
+      };
+    }
+  | null
+  | undefined;
 
 /**
  * `mandate_data[customer_acceptance]` → the acceptance a Mandate records
@@ -10,7 +22,7 @@ import type { MandateDataParam } from '../../api/v1/setup-intents/params.js';
  * `online[infer_from_client]=true` with the publishable key, and the request's own IP and
  * User-Agent are the customer's (wire.md §1.1). Returns null when no mandate_data was given.
  */
-export function acceptanceFromMandateData(ctx: CallContext, md: MandateDataParam): CustomerAcceptance | null {
+export function acceptanceFromMandateData(ctx: CallContext, md: MandateDataInput): CustomerAcceptance | null {
   if (!md) return null;
   const a = md.customer_acceptance;
   const base = 'mandate_data[customer_acceptance]';
