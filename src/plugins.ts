@@ -7,12 +7,13 @@ import { reconcilerWorker } from './reconcile/worker.js';
 import { hostedPagesPlugin } from './hosted/routes.js';
 import { browserLibraryPlugin } from './hosted/browser-library.js';
 import { idempotencyRetentionWorker } from './http/idempotency-retention.js';
+import { refundSettlementWorker } from './services/refunds/settle.js';
 
 /** Non-API HTTP surfaces (hosted pages, the /v3/ browser library, onfile's admin routes). */
 export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [adminPlugin, hostedPagesPlugin, browserLibraryPlugin];
 
 /** Background workers (webhook dispatcher, refund settlement, reconciler); each returns its stop function. */
-const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker, idempotencyRetentionWorker];
+const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker, idempotencyRetentionWorker, refundSettlementWorker];
 
 export function startBackground(deps: Deps): () => Promise<void> {
   const stops = workers.map((w) => w(deps));

@@ -4,11 +4,14 @@ import { paymentMethodRoutes } from './v1/payment-methods/routes.js';
 import { mandateRoutes } from './v1/mandates/routes.js';
 import { setupIntentRoutes } from './v1/setup-intents/routes.js';
 import { setupAttemptRoutes } from './v1/setup-attempts/routes.js';
+import { paymentIntentRoutes } from './v1/payment-intents/routes.js';
+import { chargeRoutes } from './v1/charges/routes.js';
+import { refundRoutes } from './v1/refunds/routes.js';
 import { eventRoutes } from './v1/events/routes.js';
 import { webhookEndpointRoutes } from './v1/webhook-endpoints/routes.js';
 import { accountV2Routes } from './v2/core/accounts/routes.js';
 
 /** Every API route, v1 and v2. Each resource module exports its own table. */
 export function allRoutes(): RouteDef[] {
-  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes];
+  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes];
 }

@@ -51,6 +51,11 @@ export interface PaymentConnector {
   createRefund(scope: Scope, input: { chargeId: string; amount: number; reference: string }): Promise<RefundResult>;
   getRefund(scope: Scope, refundId: string): Promise<RefundResult | undefined>;
   findRefund(scope: Scope, reference: string): Promise<RefundResult | undefined>;
+  /**
+   * Test mode only: the processor settles a pending refund now (Amazon Pay settles refunds on its
+   * own schedule). A connector to a live processor leaves it out; its refunds settle when it says.
+   */
+  settleRefund?(scope: Scope, refundId: string, outcome?: 'succeeded' | 'failed'): Promise<RefundResult | undefined>;
 }
 
 /** What the customer chose on onfile's hosted authorization page (test mode). */

@@ -117,8 +117,8 @@ export const errors = {
   invalidCurrency: (currency: string, param = 'currency') =>
     invalid(400, `Invalid currency: ${currency.toLowerCase()}. Stripe currently supports these currencies: see https://stripe.com/docs/currencies`, undefined, param),
   /** (unverified wording) */
-  currencyNotSupportedByPaymentMethod: (currency: string, type: string, supported: readonly string[]) =>
-    invalid(400, `The currency provided (${currency}) is invalid for the payment method type ${type}. ${supported.length ? `For this account, ${type} supports the following currencies: ${supported.join(', ')}.` : `${type} is not available for this account's country.`}`, 'payment_intent_invalid_parameter', 'currency'),
+  currencyNotSupportedByPaymentMethod: (currency: string, type: string) =>
+    invalid(400, `The currency provided (${currency}) is invalid for the payment method type ${type} on this account. See https://docs.stripe.com/payments/${type.replace(/_/g, '-')} for the currencies it supports.`, 'payment_intent_invalid_parameter', 'currency'),
   /** (unverified wording) */
   setupFutureUsageNotSupported: (type: string, value: string) =>
     invalid(400, `The payment method type ${type} does not support setup_future_usage=${value}. Use off_session to save it for later payments.`, 'payment_intent_invalid_parameter', 'setup_future_usage'),
@@ -138,6 +138,11 @@ export const errors = {
     invalid(400, `The amount_to_capture must be less than or equal to the PaymentIntent's amount_capturable (${capturable}).`, 'amount_too_large', 'amount_to_capture'),
   /** (unverified wording) */
   captureRefused: () => invalid(400, 'The authorization could not be captured: the payment method provider no longer holds it.', 'charge_expired_for_capture'),
+  /** (unverified wording) */
+  authorizationNotReleasable: () => invalid(400, 'The authorization was captured at the payment method provider and can no longer be released.', 'payment_intent_unexpected_state'),
+  /** (unverified wording) */
+  manualConfirmationNeedsSecretKey: () =>
+    invalid(400, 'This PaymentIntent has confirmation_method=manual, so it can only be confirmed from your server with a secret key.', 'payment_intent_unexpected_state'),
   refundAmountTooLarge: (requested: string, remaining: string) =>
     invalid(400, `Refund amount (${requested}) is greater than unrefunded amount on charge (${remaining})`, undefined, 'amount'),
   chargeAlreadyRefunded: (chargeId: string) => invalid(400, `Charge ${chargeId} has already been refunded.`, 'charge_already_refunded'),
@@ -147,6 +152,8 @@ export const errors = {
     invalid(400, `This PaymentIntent (${paymentIntent}) has not been captured. Cancel the PaymentIntent to release the authorization instead of refunding it.`, 'charge_not_refundable', 'payment_intent'),
   /** (unverified wording) */
   refundNothingToRefund: (id: string, param: string) => invalid(400, `${id} has no successful payment to refund.`, 'charge_not_refundable', param),
+  /** (unverified wording) */
+  refundWindowPassed: (chargeId: string) => invalid(400, `Charge ${chargeId} is more than 90 days old and can no longer be refunded.`, 'charge_not_refundable', 'charge'),
   refundNotCancelable: (status: string) => invalid(400, `You can only cancel a refund that has a status of requires_action. This refund has a status of ${status}.`, 'refund_not_cancelable'),
   /** (unverified wording) */
   chargeOfOtherPaymentIntent: () => invalid(400, 'The charge and payment_intent you provided do not belong to each other.', undefined, 'charge'),

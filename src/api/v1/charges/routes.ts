@@ -1,0 +1,63 @@
+import type { RouteDef } from '../../../http/route.js';
+import { decodeParams } from '../../params.js';
+import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
+import { listCharges, retrieveCharge, updateCharge } from '../../../services/charges/charges.js';
+import { listRefunds } from '../../../services/refunds/refunds.js';
+import { listChargeParams, retrieveChargeParams, updateChargeParams } from './params.js';
+import { listRefundParams } from '../refunds/params.js';
+
+registerResource({
+  object: 'charge',
+  expandable: {
+    application: 'application',
+    application_fee: 'application_fee',
+    balance_transaction: 'balance_transaction',
+    customer: 'customer',
+    failure_balance_transaction: 'balance_transaction',
+    on_behalf_of: 'account',
+    payment_intent: 'payment_intent',
+    review: 'review',
+    source_transfer: 'transfer',
+  },
+  // `refunds` is left out of a Charge unless expanded (API 2022-11-15 on): the first page of its refunds.
+  includable: {
+    refunds: (ctx, charge) => listRefunds(ctx, { charge: charge.id as string, limit: 10 }, `/v1/charges/${charge.id as string}/refunds`),
+  },
+});
+
+// https://docs.stripe.com/api/charges
+export const chargeRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v1/charges/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(retrieveChargeParams, params);
+      checkExpandPaths('charge', p.expand);
+      return expandObject(ctx, 'charge', await retrieveCharge(ctx, pathParams.id), p.expand);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/charges/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(updateChargeParams, params);
+      checkExpandPaths('charge', p.expand);
+      return expandObject(ctx, 'charge', await updateCharge(ctx, pathParams.id, p), p.expand);
+    },
+  },
+  // The refunds sub-list of a charge (its `url` in an expanded `refunds`).
+  {
+    method: 'GET',
+    path: '/v1/charges/:id/refunds',
+    handler: async ({ ctx, params, pathParams }) => {
+      const { charge: _c, payment_intent: _p, ...p } = decodeParams(listRefundParams, params);
+      await retrieveCharge(ctx, pathParams.id);
+      return listRefunds(ctx, { ...p, charge: pathParams.id }, `/v1/charges/${pathParams.id}/refunds`);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/charges',
+    handler: async ({ ctx, params }) => listCharges(ctx, decodeParams(listChargeParams, params)),
+  },
+];

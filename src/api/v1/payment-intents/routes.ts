@@ -1,0 +1,110 @@
+import type { RouteDef } from '../../../http/route.js';
+import { decodeParams } from '../../params.js';
+import { checkExpandPaths, registerResource } from '../../render.js';
+import { BROWSER_TOP_FIELDS } from '../payment-methods/params.js';
+import { createPaymentIntent } from '../../../services/payment-intents/create.js';
+import { confirmPaymentIntent } from '../../../services/payment-intents/confirm.js';
+import { updatePaymentIntent } from '../../../services/payment-intents/update.js';
+import { capturePaymentIntent } from '../../../services/payment-intents/capture.js';
+import { cancelPaymentIntent } from '../../../services/payment-intents/cancel.js';
+import { listPaymentIntents, retrievePaymentIntent } from '../../../services/payment-intents/queries.js';
+import { checkPaymentIntentExpand, forVersion, renderPaymentIntent } from '../../../services/payment-intents/render.js';
+// Side-effect imports: the connector operation handlers (also run by the reconciler) and the
+// hosted page's completer for PaymentIntents register themselves.
+import '../../../services/payment-intents/operations.js';
+import '../../../services/payment-intents/redirect.js';
+import {
+  BROWSER_CONFIRM_FIELDS,
+  cancelParams,
+  captureParams,
+  confirmParams,
+  confirmPublishableParams,
+  createParams,
+  listPaymentIntentParams,
+  retrieveParams,
+  updateParams,
+} from './params.js';
+
+registerResource({
+  object: 'payment_intent',
+  expandable: {
+    application: 'application',
+    customer: 'customer',
+    latest_charge: 'charge',
+    on_behalf_of: 'account',
+    payment_method: 'payment_method',
+    review: 'review',
+    source: 'source',
+  },
+});
+
+// https://docs.stripe.com/api/payment_intents
+export const paymentIntentRoutes: RouteDef[] = [
+  {
+    method: 'POST',
+    path: '/v1/payment_intents',
+    handler: async ({ ctx, params }) => {
+      const p = decodeParams(createParams, params);
+      checkExpandPaths('payment_intent', p.expand);
+      return renderPaymentIntent(ctx, await createPaymentIntent(ctx, p), p.expand);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/payment_intents/:id',
+    // Stripe.js: retrievePaymentIntent(clientSecret) with the publishable key.
+    publishable: true,
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(retrieveParams, params, { ignore: ctx.keyKind === 'publishable' ? BROWSER_TOP_FIELDS : [] });
+      checkPaymentIntentExpand(ctx, p.expand);
+      return renderPaymentIntent(ctx, await retrievePaymentIntent(ctx, pathParams.id, p.client_secret), p.expand);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/payment_intents/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(updateParams, params);
+      checkExpandPaths('payment_intent', p.expand);
+      return renderPaymentIntent(ctx, await updatePaymentIntent(ctx, pathParams.id, p), p.expand);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/payment_intents/:id/confirm',
+    // Stripe.js: confirmAmazonPayPayment(clientSecret, …) with the publishable key.
+    publishable: true,
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = ctx.keyKind === 'publishable' ? decodeParams(confirmPublishableParams, params, { ignore: BROWSER_CONFIRM_FIELDS }) : decodeParams(confirmParams, params);
+      checkPaymentIntentExpand(ctx, p.expand);
+      return renderPaymentIntent(ctx, await confirmPaymentIntent(ctx, pathParams.id, p), p.expand);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/payment_intents/:id/capture',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(captureParams, params);
+      checkExpandPaths('payment_intent', p.expand);
+      return renderPaymentIntent(ctx, await capturePaymentIntent(ctx, pathParams.id, p), p.expand);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/v1/payment_intents/:id/cancel',
+    handler: async ({ ctx, params, pathParams }) => {
+      const p = decodeParams(cancelParams, params);
+      checkExpandPaths('payment_intent', p.expand);
+      return renderPaymentIntent(ctx, await cancelPaymentIntent(ctx, pathParams.id, p), p.expand);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/payment_intents',
+    handler: async ({ ctx, params }) => {
+      const page = await listPaymentIntents(ctx, decodeParams(listPaymentIntentParams, params));
+      return { ...page, data: page.data.map((pi) => forVersion(ctx, pi)) };
+    },
+  },
+];
+

@@ -1,0 +1,35 @@
+import type Stripe from 'stripe';
+import { errors } from '../../errors/catalogue.js';
+import { getObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
+import type { Sql } from '../../storage/sql.js';
+import type { PaymentIntentInternal } from '../../domain/payment-intents/payment-intent.js';
+import { ownerKey } from '../customers/owner.js';
+import type { Owner } from '../../domain/payment-methods/payment-method.js';
+import type { CallContext } from '../context.js';
+
+/** A PaymentIntent row: the wire object plus onfile's bookkeeping. Row column customer = owner (cus_/acct_). */
+export type PaymentIntentRow = StoredObject<Stripe.PaymentIntent, PaymentIntentInternal>;
+
+export async function findPaymentIntent(t: Sql, ctx: CallContext, id: string): Promise<PaymentIntentRow | undefined> {
+  return getObject<Stripe.PaymentIntent, PaymentIntentInternal>(t, ctx.scope, 'payment_intent', id);
+}
+
+export async function requirePaymentIntent(t: Sql, ctx: CallContext, id: string, param = 'id'): Promise<PaymentIntentRow> {
+  const row = await findPaymentIntent(t, ctx, id);
+  if (!row) throw errors.resourceMissing('payment_intent', id, param, param === 'id' ? 404 : 400);
+  return row;
+}
+
+export async function savePaymentIntent(t: Sql, ctx: CallContext, row: PaymentIntentRow, data: Stripe.PaymentIntent, internal: PaymentIntentInternal): Promise<PaymentIntentRow> {
+  return updateObject(t, ctx.scope, row, { data, internal, customer: ownerKey(data) });
+}
+
+export function ownerOfIntent(pi: Pick<Stripe.PaymentIntent, 'customer' | 'customer_account'>): Owner | null {
+  const customer = typeof pi.customer === 'string' ? pi.customer : (pi.customer?.id ?? null);
+  const customer_account = pi.customer_account ?? null;
+  return customer || customer_account ? { customer, customer_account } : null;
+}
+
+export function paymentMethodIdOf(pi: Pick<Stripe.PaymentIntent, 'payment_method'>): string | null {
+  return typeof pi.payment_method === 'string' ? pi.payment_method : (pi.payment_method?.id ?? null);
+}

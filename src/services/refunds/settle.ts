@@ -1,0 +1,125 @@
+import type Stripe from 'stripe';
+import { newId } from '../../lib/ids.js';
+import { withRefunded } from '../../domain/charges/charge.js';
+import { canRefund, settledRefund, type RefundInternal, type RefundStatus } from '../../domain/refunds/refund.js';
+import type { RefundResult } from '../../connectors/connector.js';
+import { connectorFor } from '../../connectors/registry.js';
+import { getAccount } from '../../storage/repos/accounts.js';
+import { getObject, updateObject } from '../../storage/repos/objects.js';
+import type { Sql } from '../../storage/sql.js';
+import { emitEvent } from '../../events/emit.js';
+import { requireCharge, saveCharge } from '../charges/charges.js';
+import { systemContext, type CallContext, type Deps } from '../context.js';
+
+/**
+ * Refund settlement (flows.md §8, webhooks.md Flow E): a pending refund is asked about at the
+ * processor once it is due, and its final status applied in one transaction with `refund.updated`
+ * and `charge.refund.updated` (plus `refund.failed` and the Charge given back its amount when it
+ * failed). The queue is a table (refund_settlements), so a refund pending when the process stops
+ * settles after the next start; several processes may run the worker (the applying transaction
+ * deletes the row first and only one can).
+ *
+ * In test mode the processor settles when asked (connector.settleRefund), after
+ * ONFILE_REFUND_SETTLE_MS (default 1000 ms: "shortly after", as Stripe's test mode does).
+ */
+const settleDelayMs = () => Number(process.env.ONFILE_REFUND_SETTLE_MS ?? 1_000);
+
+export async function scheduleSettlement(t: Sql, ctx: CallContext, refundId: string): Promise<void> {
+  await t.run('INSERT INTO refund_settlements (refund_id, account_id, livemode, due_ms, attempts) VALUES (?, ?, ?, ?, 0)', [
+    refundId,
+    ctx.scope.accountId,
+    ctx.scope.livemode ? 1 : 0,
+    ctx.deps.clock.nowMs() + settleDelayMs(),
+  ]);
+}
+
+interface Due {
+  refund_id: string;
+  account_id: string;
+  livemode: number;
+  attempts: number;
+}
+
+/** One pass: settles every due refund; returns how many reached a final status. */
+export async function settleDueRefunds(deps: Deps, limit = 50): Promise<number> {
+  const due = await deps.store.read.all<Due>('SELECT refund_id, account_id, livemode, attempts FROM refund_settlements WHERE due_ms <= ? ORDER BY due_ms LIMIT ?', [deps.clock.nowMs(), limit]);
+  let settled = 0;
+  for (const d of due) {
+    const account = await getAccount(deps.store.read, d.account_id);
+    if (!account) continue;
+    const ctx = systemContext(deps, account, Number(d.livemode) === 1);
+    try {
+      if (await settleOne(ctx, d.refund_id)) settled++;
+    } catch {
+      // Processor unreachable: ask again later, backing off.
+      const delay = Math.min(60_000, 1_000 * 2 ** Math.min(Number(d.attempts), 6));
+      await deps.store.tx((t) => t.run('UPDATE refund_settlements SET attempts = attempts + 1, due_ms = ? WHERE refund_id = ?', [deps.clock.nowMs() + delay, d.refund_id])).catch(() => undefined);
+    }
+  }
+  return settled;
+}
+
+async function settleOne(ctx: CallContext, refundId: string): Promise<boolean> {
+  const row = await getObject<Stripe.Refund, RefundInternal>(ctx.deps.store.read, ctx.scope, 'refund', refundId);
+  if (!row || row.data.status !== 'pending') {
+    await ctx.deps.store.tx((t) => t.run('DELETE FROM refund_settlements WHERE refund_id = ?', [refundId]));
+    return false;
+  }
+  const connector = connectorFor(ctx.deps, row.internal.paymentMethodType);
+  // Idempotent per reference: finds the processor's refund made at creation, or makes it now.
+  let result: RefundResult | undefined = await connector.createRefund(ctx.scope, { chargeId: row.internal.connectorChargeId, amount: row.data.amount, reference: refundId });
+  if (result.status === 'pending' && connector.settleRefund) result = (await connector.settleRefund(ctx.scope, result.refundId)) ?? result;
+  if (result.status === 'pending') throw new Error(`refund ${refundId} still pending at the processor`);
+  const final = result;
+  return ctx.deps.store.tx(async (t) => {
+    const { changes } = await t.run('DELETE FROM refund_settlements WHERE refund_id = ?', [refundId]);
+    if (changes !== 1) return false;
+    const current = await getObject<Stripe.Refund, RefundInternal>(t, ctx.scope, 'refund', refundId);
+    if (!current || !canRefund(current.data.status as RefundStatus, final.status === 'succeeded' ? 'succeed' : 'fail')) return false;
+    await applySettlement(t, ctx, current, final);
+    return true;
+  });
+}
+
+async function applySettlement(t: Sql, ctx: CallContext, row: NonNullable<Awaited<ReturnType<typeof getObject<Stripe.Refund, RefundInternal>>>>, result: RefundResult): Promise<void> {
+  const before = row.data;
+  const outcome = result.status === 'succeeded' ? 'succeeded' : 'failed';
+  // A failed refund returns the money to the balance: a balance transaction of its own.
+  const next = settledRefund(before, outcome, outcome === 'failed' ? { balanceTransaction: newId('balance_transaction'), reason: 'declined' } : undefined);
+  await updateObject(t, ctx.scope, row, { data: next, internal: { ...row.internal, connectorRefundId: result.refundId } });
+  const prev: Record<string, unknown> = { status: before.status };
+  if (before.pending_reason) prev.pending_reason = before.pending_reason;
+  if (outcome === 'failed') {
+    const charge = await requireCharge(t, ctx, before.charge as string);
+    const restored = withRefunded(charge.data, -before.amount);
+    await saveCharge(t, ctx, charge, restored);
+    await emitEvent(t, ctx, 'refund.failed', next);
+    await emitEvent(t, ctx, 'charge.updated', restored, { amount_refunded: charge.data.amount_refunded, refunded: charge.data.refunded });
+  }
+  await emitEvent(t, ctx, 'refund.updated', next, prev);
+  await emitEvent(t, ctx, 'charge.refund.updated', next, prev);
+}
+
+/** The background worker (registered in plugins.ts): a pass every ONFILE_REFUND_POLL_MS (250 ms). */
+export function refundSettlementWorker(deps: Deps): () => Promise<void> {
+  const intervalMs = Number(process.env.ONFILE_REFUND_POLL_MS ?? 250);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    if (stopped) return;
+    running = settleDueRefunds(deps)
+      .catch((err) => console.error('refund settlement pass failed', err instanceof Error ? err.message : err))
+      .finally(() => {
+        if (stopped) return;
+        timer = setTimeout(tick, intervalMs);
+        timer.unref();
+      });
+  };
+  tick();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
