@@ -36,14 +36,13 @@ export async function startReceiver(behaviour: Behaviour = () => 200): Promise<R
     req.on('end', () => {
       const r: Received = { n: received.length + 1, path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
       received.push(r);
-      for (const w of waiters) w();
       const outcome = current(r);
-      if (outcome === 'hang') {
-        held.push(res);
-        return;
+      if (outcome === 'hang') held.push(res);
+      else {
+        res.writeHead(outcome, { 'content-type': 'text/plain' });
+        res.end(outcome >= 200 && outcome < 300 ? 'ok' : `failing with ${outcome}`);
       }
-      res.writeHead(outcome, { 'content-type': 'text/plain' });
-      res.end(outcome >= 200 && outcome < 300 ? 'ok' : `failing with ${outcome}`);
+      for (const w of waiters) w();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

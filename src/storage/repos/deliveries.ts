@@ -127,7 +127,9 @@ export async function finishAttempt(
   next: { status: DeliveryStatus; retryIndex: number; nextAttemptAt: number; nowMs: number },
 ): Promise<boolean> {
   const r = await t.run(
-    `UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, retry_index = ?, next_attempt_at = ?, lease_until = 0, lease_owner = NULL, updated = ?
+    // A delivery canceled while its attempt was in flight (endpoint deleted) stays canceled.
+    `UPDATE webhook_deliveries SET status = CASE WHEN status = 'canceled' THEN status ELSE ? END, attempts = attempts + 1, retry_index = ?,
+       next_attempt_at = ?, lease_until = 0, lease_owner = NULL, updated = ?
      WHERE id = ? AND lease_owner = ?`,
     [next.status, next.retryIndex, next.nextAttemptAt, next.nowMs, d.id, d.leaseOwner],
   );
@@ -143,20 +145,18 @@ export async function setDeliveryStatus(t: Sql, id: string, owner: string | null
   return r.changes === 1;
 }
 
-/** A manual resend: one attempt now, and no automatic retries after it (`retryIndex` = end of schedule). */
+/**
+ * A manual resend: one attempt now, and no automatic retries after it (`retryIndex` = end of schedule). A lease
+ * in force is left alone, so a resend never runs beside an attempt already in flight.
+ */
 export async function scheduleResend(t: Sql, id: string, nowMs: number, retryIndex: number): Promise<void> {
-  await t.run(
-    `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_index = ?, lease_until = 0, lease_owner = NULL, updated = ? WHERE id = ?`,
-    [nowMs, retryIndex, nowMs, id],
-  );
+  await t.run(`UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_index = ?, updated = ? WHERE id = ?`, [nowMs, retryIndex, nowMs, id]);
 }
 
 /** Stripe stops retrying for an endpoint that is deleted (https://docs.stripe.com/webhooks#retries). */
 export async function cancelPendingForEndpoint(t: Sql, endpointId: string, nowMs: number): Promise<void> {
-  await t.run(`UPDATE webhook_deliveries SET status = 'canceled', lease_until = 0, lease_owner = NULL, updated = ? WHERE endpoint_id = ? AND status = 'pending'`, [
-    nowMs,
-    endpointId,
-  ]);
+  // Leases stay: an attempt in flight finishes and is recorded, and the row stays canceled (finishAttempt).
+  await t.run(`UPDATE webhook_deliveries SET status = 'canceled', updated = ? WHERE endpoint_id = ? AND status = 'pending'`, [nowMs, endpointId]);
 }
 
 export async function insertAttempt(t: Sql, scope: Scope, a: Omit<Attempt, 'seq'>): Promise<void> {
