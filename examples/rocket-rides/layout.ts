@@ -63,7 +63,7 @@ export function page(opts: PageOptions, body: Html): string {
 ${head}
 </head>
 <body>
-<header><a class="brand" href="/">🚀 ${MERCHANT}</a><a href="/">Home</a><a href="/webhooks">Webhook log</a>${account}</header>
+<header><a class="brand" href="/">${MERCHANT}</a><a href="/">Home</a><a href="/webhooks">Webhook log</a>${account}</header>
 <main>
 ${body}
 </main>
