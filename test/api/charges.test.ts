@@ -1,0 +1,90 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type Stripe from 'stripe';
+import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
+import { chargeOffSession, eventTypes, newOwner, savedMethod, type Owner } from './payment-intents.fixtures.js';
+
+// Every non-optional field of Stripe.Charge (node SDK 23.1.0).
+const CHARGE_FIELDS = [
+  'id', 'object', 'amount', 'amount_captured', 'amount_refunded', 'application', 'application_fee', 'application_fee_amount', 'balance_transaction',
+  'billing_details', 'calculated_statement_descriptor', 'captured', 'created', 'currency', 'customer', 'description', 'disputed',
+  'failure_balance_transaction', 'failure_code', 'failure_message', 'fraud_details', 'livemode', 'metadata', 'on_behalf_of', 'outcome', 'paid',
+  'payment_intent', 'payment_method', 'payment_method_details', 'receipt_email', 'receipt_number', 'receipt_url', 'refunded', 'review', 'shipping',
+  'source', 'source_transfer', 'statement_descriptor', 'statement_descriptor_suffix', 'status', 'transfer_data', 'transfer_group',
+];
+
+for (const engine of engines()) {
+  describe(`charges [${engine}]`, () => {
+    let s: TestServer;
+    let a: TestAccount;
+    let owner: Owner;
+    let pm: string;
+    before(async () => {
+      s = await startTestServer(engine);
+      a = await s.newAccount({ name: 'Rocket Rides' });
+      owner = await newOwner(s.url, a.sk, a.stripe, 'customer');
+      pm = await savedMethod(a.stripe, owner);
+    });
+    after(async () => s.close());
+
+    it('retrieves a Charge with every field Stripe renders, refunds only when expanded', async () => {
+      const pi = await chargeOffSession(a.stripe, owner, pm, { description: 'Ride 42', metadata: { ride: '42' }, receipt_email: 'jenny@example.com' });
+      const res = await raw(s.url, 'GET', `/v1/charges/${pi.latest_charge}`, { key: a.sk });
+      assert.equal(res.status, 200);
+      const c = res.body;
+      for (const f of CHARGE_FIELDS) assert.ok(f in c, `missing ${f}`);
+      assert.equal('refunds' in c, false);
+      assert.deepEqual([c.description, c.metadata, c.receipt_email, c.customer], ['Ride 42', { ride: '42' }, 'jenny@example.com', (owner as { customer: string }).customer]);
+      // Without a statement_descriptor on the intent, the account's name appears on statements.
+      assert.equal(c.calculated_statement_descriptor, 'ROCKET RIDES');
+      assert.equal(c.statement_descriptor, null);
+      assert.deepEqual(c.fraud_details, {});
+      assert.deepEqual(Object.keys(c.payment_method_details).sort(), ['amazon_pay', 'type']);
+      const expanded = await a.stripe.charges.retrieve(c.id, { expand: ['refunds', 'payment_intent'] });
+      assert.deepEqual(expanded.refunds, { object: 'list', data: [], has_more: false, url: `/v1/charges/${c.id}/refunds` });
+      assert.equal((expanded.payment_intent as Stripe.PaymentIntent).id, pi.id);
+      await assert.rejects(a.stripe.charges.retrieve('ch_nope'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.message === "No such charge: 'ch_nope'");
+      const other = await s.newAccount();
+      await assert.rejects(other.stripe.charges.retrieve(c.id), (e: Stripe.errors.StripeError) => e.statusCode === 404);
+    });
+
+    it('lists by customer and payment_intent, newest first', async () => {
+      const o2 = await newOwner(s.url, a.sk, a.stripe, 'customer');
+      const pm2 = await savedMethod(a.stripe, o2);
+      const first = await a.stripe.charges.list({ customer: (o2 as { customer: string }).customer });
+      assert.equal(first.data.length, 1, 'the save-during-payment charge');
+      const p1 = await chargeOffSession(a.stripe, o2, pm2, { amount: 1100 });
+      const p2 = await chargeOffSession(a.stripe, o2, pm2, { amount: 1200 });
+      const byCustomer = await a.stripe.charges.list({ customer: (o2 as { customer: string }).customer });
+      assert.deepEqual(byCustomer.data.map((c) => c.amount), [1200, 1100, 1000]);
+      assert.equal(byCustomer.url, '/v1/charges');
+      const byIntent = await a.stripe.charges.list({ payment_intent: p1.id });
+      assert.deepEqual(byIntent.data.map((c) => c.id), [p1.latest_charge]);
+      const both = await a.stripe.charges.list({ customer: (o2 as { customer: string }).customer, payment_intent: p2.id });
+      assert.deepEqual(both.data.map((c) => c.id), [p2.latest_charge]);
+      const all: string[] = [];
+      for await (const c of a.stripe.charges.list({ customer: (o2 as { customer: string }).customer, limit: 1 })) all.push(c.id);
+      assert.equal(all.length, 3);
+      const acct = await newOwner(s.url, a.sk, a.stripe, 'account');
+      const pm3 = await savedMethod(a.stripe, acct);
+      const pi3 = await chargeOffSession(a.stripe, acct, pm3);
+      assert.equal((await a.stripe.charges.retrieve(pi3.latest_charge as string)).customer, null);
+    });
+
+    it('updates description and metadata with charge.updated', async () => {
+      const pi = await chargeOffSession(a.stripe, owner, pm);
+      const ch = pi.latest_charge as string;
+      const u = await a.stripe.charges.update(ch, { description: 'Airport ride', metadata: { driver: 'ana' } });
+      assert.deepEqual([u.description, u.metadata], ['Airport ride', { driver: 'ana' }]);
+      const cleared = await a.stripe.charges.update(ch, { description: '', metadata: { driver: '' } });
+      assert.deepEqual([cleared.description, cleared.metadata], [null, {}]);
+      const events = (await a.stripe.events.list({ type: 'charge.updated', limit: 2 })).data;
+      assert.deepEqual(events.map((e) => e.data.previous_attributes), [{ description: 'Airport ride', metadata: { driver: 'ana' } }, { description: null, metadata: {} }]);
+      assert.deepEqual((await eventTypes(a.stripe, [ch])).slice(-2), ['charge.updated', 'charge.updated']);
+      const unknown = await raw(s.url, 'POST', `/v1/charges/${ch}`, { key: a.sk, form: 'amount=5' });
+      assert.deepEqual([unknown.status, unknown.body.error.code], [400, 'parameter_unknown']);
+      const pk = await raw(s.url, 'GET', `/v1/charges/${ch}?key=${a.pk}`);
+      assert.equal(pk.status, 401);
+    });
+  });
+}
