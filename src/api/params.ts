@@ -74,10 +74,15 @@ export function int(opts: { min?: number; max?: number } = {}): Field<number | u
   });
 }
 
+/**
+ * v1 form booleans. Stripe's v1 API also accepts `True`/`False`, which older SDKs send from their
+ * language's own booleans (python3-stripe 5 encodes `confirm=True` as `True`); only v2 insists on
+ * lower case (stripe-python #1499, stripe-dotnet #3104). v2 bodies use `jbool` instead.
+ */
 export function bool(): Field<boolean | undefined> {
   return new Field((v, path) => {
-    if (v === 'true') return true;
-    if (v === 'false') return false;
+    if (v === 'true' || v === 'True') return true;
+    if (v === 'false' || v === 'False') return false;
     throw errors.parameterInvalidBoolean(path, typeof v === 'string' ? v : JSON.stringify(v));
   });
 }

@@ -17,8 +17,9 @@ const notSupported = (why: string) =>
 /** `off_session`: a boolean, or `one_off` / `recurring` (https://docs.stripe.com/api/payment_intents/confirm#confirm_payment_intent-off_session). */
 const offSession = () =>
   new Field<boolean | 'one_off' | 'recurring' | undefined>((v, path) => {
-    if (v === 'true') return true;
-    if (v === 'false') return false;
+    // `True`/`False` as v1's `bool()` accepts them (python3-stripe sends `off_session=True`).
+    if (v === 'true' || v === 'True') return true;
+    if (v === 'false' || v === 'False') return false;
     if (v === 'one_off' || v === 'recurring') return v;
     throw errors.invalidEnum(path, ['true', 'false', 'one_off', 'recurring']);
   });
