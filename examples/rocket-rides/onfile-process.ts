@@ -5,6 +5,8 @@ export interface OnfileProcess {
   url: string;
   secretKey: string;
   publishableKey: string;
+  /** What onfile printed: its URL, storage, account and keys. */
+  banner: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -50,7 +52,7 @@ export function startOnfile(opts: { dataDir: string; port: number; host?: string
         child.removeAllListeners('exit');
         child.stdout!.removeAllListeners('data');
         child.stdout!.resume();
-        resolve({ url, secretKey, publishableKey, child, stop });
+        resolve({ url, secretKey, publishableKey, banner: out.trimEnd(), child, stop });
       }
     });
   });

@@ -32,6 +32,7 @@ try {
 
 process.stdout.write(
   [
+    onfile.banner,
     '',
     `onfile (Stripe API):     ${onfile.url}`,
     `Rocket Rides (open me):  ${app.url}`,
