@@ -105,7 +105,7 @@ for (const engine of engines()) {
       assert.ok(noUrl instanceof Stripe.errors.StripeInvalidRequestError && noUrl.param === 'return_url' && noUrl.code === 'payment_intent_invalid_parameter');
       await assert.rejects(a.stripe.paymentIntents.create({ ...base, payment_method_data: { type: 'amazon_pay' }, confirm: true, return_url: 'javascript:alert(1)' }), bad('url_invalid', 'return_url'));
       await assert.rejects(
-        a.stripe.paymentIntents.create({ ...base, payment_method_data: { type: 'amazon_pay' }, confirm: true, return_url: RETURN_URL, mandate_data: { customer_acceptance: { type: 'online', online: { infer_from_client: true } } } } as Stripe.PaymentIntentCreateParams),
+        a.stripe.paymentIntents.create({ ...base, payment_method_data: { type: 'amazon_pay' }, confirm: true, return_url: RETURN_URL, mandate_data: { customer_acceptance: { type: 'online', online: { infer_from_client: true } } } } as unknown as Stripe.PaymentIntentCreateParams),
         bad(undefined, 'mandate_data[customer_acceptance][online][infer_from_client]'),
       );
       await assert.rejects(

@@ -58,7 +58,7 @@ export async function savedMethod(stripe: Stripe, owner: Owner, decision: Decisi
 }
 
 /** Flow 3 through the SDK: charge the saved method without the customer. */
-export function chargeOffSession(stripe: Stripe, owner: Owner, pm: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}, opts?: Stripe.RequestOptions): Promise<Stripe.PaymentIntent> {
+export function chargeOffSession(stripe: Stripe, owner: Owner, pm: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}, opts?: Stripe.RequestOptions): Promise<Stripe.Response<Stripe.PaymentIntent>> {
   return stripe.paymentIntents.create(
     { amount: 1000, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: pm, confirm: true, off_session: true, ...owner, ...extra } as Stripe.PaymentIntentCreateParams,
     opts,

@@ -11,6 +11,7 @@ import type { Sql } from '../../storage/sql.js';
 import { enqueueOperation, type Operation } from '../../reconcile/operations.js';
 import { supersedeRedirectSessions } from '../../hosted/redirect-sessions.js';
 import { consumePaymentMethod, requireUsablePaymentMethod } from '../payment-methods/reuse.js';
+import type { PaymentMethodRow } from '../payment-methods/create.js';
 import { findActiveMandate } from '../mandates/mandates.js';
 import type { CallContext } from '../context.js';
 import type { PaymentMethodData } from '../../api/v1/payment-methods/params.js';
@@ -61,7 +62,7 @@ export interface Begun {
  * - otherwise off-session (or `error_on_requires_action`): the customer would have to act, so the
  *   attempt fails at once with `authentication_required` (402), as Stripe does for cards.
  */
-export async function beginConfirm(t: Sql, ctx: CallContext, row: PaymentIntentRow, p: ConfirmInput): Promise<Begun> {
+export async function beginConfirm(t: Sql, ctx: CallContext, row: PaymentIntentRow, p: ConfirmInput, known?: PaymentMethodRow): Promise<Begun> {
   const d: Draft = { data: structuredClone(row.data), internal: structuredClone(row.internal) };
   const state = transition(d.data.status as PaymentIntentStatus, 'confirm', { hasPaymentMethod: true });
   if (!state.ok) throw unexpectedState(ctx, state.message, row.data);
@@ -72,7 +73,8 @@ export async function beginConfirm(t: Sql, ctx: CallContext, row: PaymentIntentR
   if (p.shipping !== undefined) d.data.shipping = shippingOf(p.shipping);
   resolveInto(ctx, d, { allowed_payment_method_types: p.allowed_payment_method_types, excluded_payment_method_types: p.excluded_payment_method_types });
   applyOptions(d, p.payment_method_options);
-  let pmRow = await applyPaymentMethod(t, ctx, d, p);
+  // `known`: the method create just checked in this transaction (no second read).
+  let pmRow = (await applyPaymentMethod(t, ctx, d, p)) ?? known;
   const pmId = paymentMethodIdOf(d.data);
   const owner = ownerOfIntent(d.data);
   const missing = transition(d.data.status as PaymentIntentStatus, 'confirm', { hasPaymentMethod: pmId !== null, customer: owner?.customer ?? owner?.customer_account });
@@ -114,7 +116,7 @@ export async function beginConfirm(t: Sql, ctx: CallContext, row: PaymentIntentR
   d.data.next_action = null;
   d.data.status = state.to;
   // A new attempt replaces any redirect still open for this intent.
-  await supersedeRedirectSessions(t, d.data.id);
+  if (row.internal.attempt?.kind === 'redirect') await supersedeRedirectSessions(t, d.data.id);
   // "previously used with a PaymentIntent without Customer attachment … may not be used again".
   if (!owner && !saveForLater) await consumePaymentMethod(t, ctx, pmRow);
 

@@ -81,7 +81,7 @@ export async function createPaymentIntent(ctx: CallContext, p: CreatePaymentInte
     applyMoneyAndTypes(ctx, d, { ...p, currency: p.currency });
     applyOptions(d, p.payment_method_options);
     applyDescriptors(d, p);
-    await applyPaymentMethod(t, ctx, d, p);
+    const pmRow = await applyPaymentMethod(t, ctx, d, p);
     if (d.data.payment_method) d.data.status = 'requires_confirmation';
     const row = await insertObject<Stripe.PaymentIntent, PaymentIntentInternal>(t, ctx.scope, {
       type: 'payment_intent',
@@ -99,7 +99,7 @@ export async function createPaymentIntent(ctx: CallContext, p: CreatePaymentInte
       mandate_data: p.mandate_data,
       off_session: p.off_session,
       error_on_requires_action: p.error_on_requires_action,
-    });
+    }, pmRow);
     return begun.pi;
   });
   const b = begun as Begun | null;
