@@ -123,6 +123,31 @@ for (const engine of engines()) {
       });
     }
 
+    it('charges a method saved by a SetupIntent off-session, with its mandate or one named by `mandate`', async () => {
+      const owner = await newOwner(s.url, a.sk, a.stripe, 'account');
+      const si = await a.stripe.setupIntents.create({
+        allowed_payment_method_types: ['amazon_pay'],
+        payment_method_data: { type: 'amazon_pay' },
+        usage: 'off_session',
+        confirm: true,
+        return_url: 'https://example.com/setup/complete',
+        mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.0', user_agent: 'device' } } },
+        ...owner,
+      } as Stripe.SetupIntentCreateParams);
+      assert.equal((await answer(si.next_action!.redirect_to_url!.url!, 'authorize')).status, 303);
+      const saved = await a.stripe.setupIntents.retrieve(si.id);
+      assert.equal(saved.status, 'succeeded');
+      const pm = saved.payment_method as string;
+      const plain = await chargeOffSession(a.stripe, owner, pm);
+      assert.equal(plain.status, 'succeeded');
+      const named = await chargeOffSession(a.stripe, owner, pm, { mandate: saved.mandate as string });
+      assert.equal(named.status, 'succeeded');
+      // Another method's mandate, or an unknown one, is refused.
+      const other = await savedMethod(a.stripe, owner);
+      await assert.rejects(chargeOffSession(a.stripe, owner, other, { mandate: saved.mandate as string }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'mandate');
+      await assert.rejects(chargeOffSession(a.stripe, owner, pm, { mandate: 'mandate_nope' }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'resource_missing' && e.param === 'mandate');
+    });
+
     it('declines an off-session charge on a method approved with "Authorize, but decline later charges" (402, intent inside the error)', async () => {
       const owner = await newOwner(s.url, a.sk, a.stripe, 'customer');
       const pm = await savedMethod(a.stripe, owner, 'authorize_decline_later');
