@@ -15,9 +15,22 @@ const MAX_BUFFERED = 10_000;
  */
 export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
   const auth = new Authenticator(deps.store);
-  let buffer: RequestLogEntry[] = [];
+  // Entries keep the order responses were sent in; the account of each key is looked up at flush time.
+  let buffer: { entry: RequestLogEntry; key: string }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
+
+  const write = async (batch: { entry: RequestLogEntry; key: string }[]) => {
+    const entries: RequestLogEntry[] = [];
+    for (const { entry, key } of batch) {
+      // Served from the authenticator's cache for every key that worked. A request no account made (a bad
+      // key) is not kept: the log is shown per account.
+      const caller = await auth.authenticate(key).catch(() => undefined);
+      if (!caller) continue;
+      entries.push({ ...entry, accountId: caller.account.id, livemode: caller.key.livemode });
+    }
+    await deps.store.tx((t) => insertRequestLogEntries(t, entries));
+  };
 
   const flush = () => {
     if (timer) clearTimeout(timer);
@@ -25,13 +38,16 @@ export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
     if (!buffer.length) return flushing;
     const batch = buffer;
     buffer = [];
-    flushing = flushing
-      .then(() => deps.store.tx((t) => insertRequestLogEntries(t, batch)))
-      .catch((err) => process.emitWarning(`request log: ${err instanceof Error ? err.message : String(err)}`));
+    flushing = flushing.then(() => write(batch)).catch((err) => process.emitWarning(`request log: ${err instanceof Error ? err.message : String(err)}`));
     return flushing;
   };
 
-  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    record(req, reply);
+    done();
+  });
+
+  const record = (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0];
     if (!path.startsWith('/v1/') && !path.startsWith('/v2/')) return;
     if (req.method === 'OPTIONS') return;
@@ -49,24 +65,15 @@ export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
     };
     const keyParam = ((req.query ?? {}) as FormObject).key ?? (req.body && typeof req.body === 'object' ? (req.body as FormObject).key : undefined);
     const key = Authenticator.keyFrom(req.headers.authorization, keyParam);
-    if (key) {
-      // Served from the authenticator's cache for every key that worked. A request no account made (no or a bad
-      // key) is not kept: the log is shown per account.
-      const caller = await auth.authenticate(key).catch(() => undefined);
-      if (caller) {
-        entry.accountId = caller.account.id;
-        entry.livemode = caller.key.livemode;
-      }
-    }
-    if (!entry.accountId) return;
-    buffer.push(entry);
+    if (!key) return;
+    buffer.push({ entry, key });
     if (buffer.length > MAX_BUFFERED) buffer.splice(0, buffer.length - MAX_BUFFERED);
     if (buffer.length >= FLUSH_AT) void flush();
     else if (!timer) {
       timer = setTimeout(() => void flush(), FLUSH_MS);
       timer.unref();
     }
-  });
+  };
 
   app.addHook('onClose', async () => {
     await flush();

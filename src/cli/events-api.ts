@@ -101,7 +101,15 @@ export interface StreamedEvent {
  */
 export async function followEvents(
   conn: Connection,
-  opts: { types?: string[]; after?: string; signal: AbortSignal; onEvent: (e: StreamedEvent, raw: string) => void; onError?: (msg: string) => void },
+  opts: {
+    types?: string[];
+    after?: string;
+    signal: AbortSignal;
+    onEvent: (e: StreamedEvent, raw: string) => void;
+    /** called once the stream is open: events from then on will arrive */
+    onConnected?: () => void;
+    onError?: (msg: string) => void;
+  },
 ): Promise<void> {
   let after = opts.after;
   let backoff = 250;
@@ -123,6 +131,7 @@ export async function followEvents(
         throw new Error(message);
       }
       backoff = 250;
+      opts.onConnected?.();
       let buf = '';
       const decoder = new TextDecoder();
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {

@@ -35,8 +35,6 @@ export async function listenCommand(opts: ListenOptions): Promise<void> {
     process.stdout.write(`${listener.secret}\n`);
     return;
   }
-  process.stdout.write(`Ready! Your webhook signing secret is ${listener.secret} (^C to quit)\n`);
-  if (forward) process.stdout.write(`Forwarding events to ${forward.href}\n`);
 
   const transport = undiciTransport({ connectTimeoutMs: 10_000, timeoutMs: 30_000, concurrency: 4 });
   const controller = new AbortController();
@@ -62,10 +60,18 @@ export async function listenCommand(opts: ListenOptions): Promise<void> {
     pending.add(p);
   };
 
+  let ready = false;
   await followEvents(conn, {
     types,
     signal: controller.signal,
     onEvent: handle,
+    // Like `stripe listen`, "Ready!" means connected: every event from now on is forwarded.
+    onConnected: () => {
+      if (ready) return;
+      ready = true;
+      process.stdout.write(`Ready! Your webhook signing secret is ${listener.secret} (^C to quit)\n`);
+      if (forward) process.stdout.write(`Forwarding events to ${forward.href}\n`);
+    },
     onError: (msg) => process.stderr.write(`${msg}\n`),
   });
   await Promise.allSettled([...pending]);

@@ -1,0 +1,59 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import Stripe from 'stripe';
+import { engines, startTestServer, type TestServer } from '../support/harness.js';
+import { runCli } from '../webhooks/cli-process.js';
+import { TRIGGERABLE } from '../../src/cli/trigger.js';
+import { TRIGGERABLE_EVENTS } from '../../src/cli/trigger-fixtures.js';
+
+// What each trigger must cause, besides the event named (the seed flows of spec/webhooks.md).
+const EXPECTED: Record<string, string[]> = {
+  'customer.created': ['customer.created'],
+  'setup_intent.succeeded': ['customer.created', 'setup_intent.created', 'setup_intent.requires_action', 'payment_method.attached', 'setup_intent.succeeded'],
+  'setup_intent.setup_failed': ['customer.created', 'setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed'],
+  'payment_intent.succeeded': ['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.succeeded'],
+  'payment_intent.payment_failed': ['payment_intent.created', 'payment_intent.requires_action', 'payment_intent.payment_failed'],
+  'payment_method.detached': ['setup_intent.succeeded', 'payment_method.detached', 'mandate.updated'],
+  'charge.refunded': ['payment_intent.succeeded', 'refund.created', 'charge.refunded'],
+};
+
+describe('onfile trigger event table', () => {
+  it('lists the same events in the command help as it can trigger', () => {
+    assert.deepEqual([...TRIGGERABLE].sort(), [...TRIGGERABLE_EVENTS].sort());
+  });
+});
+
+for (const engine of engines()) {
+  describe(`onfile trigger [${engine}]`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer(engine);
+    });
+    after(async () => s.close());
+
+    for (const [event, expected] of Object.entries(EXPECTED)) {
+      it(`${event}: makes the API calls that cause it and prints what it created`, async () => {
+        const a = await s.newAccount();
+        const res = await runCli(['trigger', event, '--api-key', a.sk, '--api-base', s.url]);
+        assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+        assert.match(res.stdout, new RegExp(`^Setting up fixture for: ${event.replace('.', '\\.')}$`, 'm'));
+        assert.match(res.stdout, /^Trigger succeeded!/m);
+        const events = (await a.stripe.events.list({ limit: 100 })).data;
+        const types = events.map((e) => e.type);
+        for (const t of expected) assert.ok(types.includes(t as Stripe.Event.Type), `${t} among ${types.join(', ')}`);
+        // Every object the trigger printed is the object of one of its events.
+        const printed = [...res.stdout.matchAll(/-> ((?:cus|seti|pi|pm|re)_[A-Za-z0-9]+)/g)].map((m) => m[1]);
+        assert.ok(printed.length > 0);
+        const objects = new Set(events.map((e) => (e.data.object as { id: string }).id));
+        for (const id of printed) assert.ok(objects.has(id), `${id} printed and seen in an event`);
+      });
+    }
+
+    it('refuses an event it cannot trigger, listing the ones it can', async () => {
+      const res = await runCli(['trigger', 'invoice.paid', '--api-key', s.sk, '--api-base', s.url]);
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, /^error: cannot trigger invoice\.paid/m);
+      assert.match(res.stderr, /setup_intent\.succeeded/);
+    });
+  });
+}
