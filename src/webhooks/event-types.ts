@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 /**
  * Every event type a webhook endpoint may subscribe to (`enabled_events`), as the pinned SDK lists them in
  * `WebhookEndpointCreateParams.EnabledEvent` (https://docs.stripe.com/api/events/types). A checked table, not a
- * runtime read of node_modules: the SDK is a dev dependency. `satisfies` rejects a name the SDK does not know, and
+ * runtime parse of the SDK's type declarations. `satisfies` rejects a name the SDK does not know, and
  * test/api/webhook-endpoints.test.ts fails when the SDK lists a name this table lacks.
  */
 export const ENABLED_EVENT_TYPES = [
