@@ -6,6 +6,7 @@ import { setupIntentRoutes } from './v1/setup-intents/routes.js';
 import { setupAttemptRoutes } from './v1/setup-attempts/routes.js';
 import { paymentIntentRoutes } from './v1/payment-intents/routes.js';
 import { chargeRoutes } from './v1/charges/routes.js';
+import { balanceTransactionRoutes } from './v1/charges/balance-transactions.js';
 import { refundRoutes } from './v1/refunds/routes.js';
 import { eventRoutes } from './v1/events/routes.js';
 import { webhookEndpointRoutes } from './v1/webhook-endpoints/routes.js';
@@ -13,5 +14,5 @@ import { accountV2Routes } from './v2/core/accounts/routes.js';
 
 /** Every API route, v1 and v2. Each resource module exports its own table. */
 export function allRoutes(): RouteDef[] {
-  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes];
+  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...balanceTransactionRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes];
 }

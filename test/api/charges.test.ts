@@ -71,6 +71,25 @@ for (const engine of engines()) {
       assert.equal((await a.stripe.charges.retrieve(pi3.latest_charge as string)).customer, null);
     });
 
+    it('records balance transactions: the captured amount in, refunds out (expand latest_charge.balance_transaction)', async () => {
+      const pi = await chargeOffSession(a.stripe, owner, pm, { amount: 2500, description: 'Ride 9' });
+      const got = await a.stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge.balance_transaction'] });
+      const bt = (got.latest_charge as Stripe.Charge).balance_transaction as Stripe.BalanceTransaction;
+      assert.equal(bt.object, 'balance_transaction');
+      assert.deepEqual([bt.amount, bt.fee, bt.net, bt.currency, bt.type, bt.reporting_category, bt.status, bt.source], [2500, 0, 2500, 'usd', 'charge', 'charge', 'pending', pi.latest_charge]);
+      assert.deepEqual(bt.fee_details, []);
+      assert.ok(bt.available_on > bt.created);
+      const refund = await a.stripe.refunds.create({ payment_intent: pi.id, amount: 500 });
+      const out = await a.stripe.balanceTransactions.retrieve(refund.balance_transaction as string);
+      assert.deepEqual([out.amount, out.net, out.type, out.source], [-500, -500, 'refund', refund.id]);
+      const listed = await a.stripe.balanceTransactions.list({ source: pi.latest_charge as string });
+      assert.deepEqual(listed.data.map((b) => b.id), [bt.id]);
+      assert.ok((await a.stripe.balanceTransactions.list({ type: 'refund', limit: 100 })).data.some((b) => b.id === out.id));
+      s.clock.advance(3 * 24 * 3600 * 1000);
+      assert.equal((await a.stripe.balanceTransactions.retrieve(bt.id)).status, 'available');
+      await assert.rejects(a.stripe.balanceTransactions.retrieve('txn_nope'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing');
+    });
+
     it('updates description and metadata with charge.updated', async () => {
       const pi = await chargeOffSession(a.stripe, owner, pm);
       const ch = pi.latest_charge as string;

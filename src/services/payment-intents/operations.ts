@@ -1,5 +1,4 @@
 import type Stripe from 'stripe';
-import { newId } from '../../lib/ids.js';
 import { errors } from '../../errors/catalogue.js';
 import { capturedCharge, releasedCharge } from '../../domain/charges/charge.js';
 import type { BuyerDecision, ChargeResult } from '../../connectors/connector.js';
@@ -10,6 +9,7 @@ import { finishOperation, registerOperationHandler, type Operation } from '../..
 import { completeRedirectSession, createRedirectSession } from '../../hosted/redirect-sessions.js';
 import { requirePaymentMethod } from '../payment-methods/attach.js';
 import { requireCharge, saveCharge } from '../charges/charges.js';
+import { insertBalanceTransaction } from '../charges/balance-transactions.js';
 import type { CallContext } from '../context.js';
 import { OP } from './attempts.js';
 import { applyPaymentResult, draftOf, failAttempt, move, outcomeOk, paymentError } from './results.js';
@@ -139,7 +139,10 @@ registerOperationHandler(OP.capture, async (ctx, op) => {
       return savePaymentIntent(t, ctx, row, d.data, d.internal);
     }
     const chargeRow = await requireCharge(t, ctx, data.chargeId);
-    const charge = capturedCharge(chargeRow.data, result.capturedAmount, newId('balance_transaction'));
+    const bt = await insertBalanceTransaction(t, ctx, { kind: 'charge', amount: result.capturedAmount, currency: chargeRow.data.currency, source: chargeRow.id, description: chargeRow.data.description });
+    // A descriptor given at capture is the one on the statement.
+    const charge: Stripe.Charge = { ...capturedCharge(chargeRow.data, result.capturedAmount, bt), statement_descriptor: d.data.statement_descriptor };
+    if (d.data.statement_descriptor) charge.calculated_statement_descriptor = d.data.statement_descriptor;
     await saveCharge(t, ctx, chargeRow, charge);
     await emitEvent(t, ctx, 'charge.captured', charge);
     move(d, 'succeed');

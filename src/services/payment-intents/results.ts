@@ -14,6 +14,7 @@ import { attachPaymentMethod } from '../payment-methods/attach.js';
 import type { PaymentMethodRow } from '../payment-methods/create.js';
 import { createMandate } from '../mandates/mandates.js';
 import { insertCharge } from '../charges/charges.js';
+import { insertBalanceTransaction } from '../charges/balance-transactions.js';
 import { ownerKey } from '../customers/owner.js';
 import { nowSeconds, type CallContext } from '../context.js';
 import type { Draft } from './changes.js';
@@ -112,14 +113,17 @@ export async function applyPaymentResult(
     }
     await createMandate(t, ctx, { paymentMethod: pm, acceptance: attempt.acceptance ?? saved.fallbackAcceptance, agreementId: saved.agreementId });
   }
+  const chargeId = newId('charge');
+  const balanceTransaction =
+    result.status === 'captured' ? await insertBalanceTransaction(t, ctx, { kind: 'charge', amount: result.capturedAmount, currency: result.currency, source: chargeId, description: d.data.description }) : null;
   const charge = newCharge({
-    id: newId('charge'),
+    id: chargeId,
     created: now,
     livemode: ctx.scope.livemode,
     paymentIntent: d.data,
     paymentMethod: pm,
     result: declined && result.status !== 'declined' ? { ...result, status: 'declined' } : result,
-    balanceTransaction: result.status === 'captured' ? newId('balance_transaction') : null,
+    balanceTransaction,
     calculatedStatementDescriptor: d.data.statement_descriptor ?? accountDescriptor(ctx.account.display_name),
   });
   await insertCharge(t, ctx, charge, { connectorChargeId: result.chargeId, paymentMethodType: pm.type }, ownerKey(d.data));

@@ -10,6 +10,7 @@ import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { connectorFor } from '../../connectors/registry.js';
 import { requireCharge, saveCharge, type ChargeRow } from '../charges/charges.js';
+import { insertBalanceTransaction } from '../charges/balance-transactions.js';
 import { nowSeconds, type CallContext } from '../context.js';
 import type { CreateRefund } from '../../api/v1/refunds/params.js';
 import { scheduleSettlement } from './settle.js';
@@ -35,15 +36,16 @@ export async function createRefund(ctx: CallContext, p: CreateRefund): Promise<S
     const now = nowSeconds(ctx);
     if (charge.data.created < now - REFUND_WINDOW_SECONDS) throw errors.refundWindowPassed(charge.id);
     const pi = typeof charge.data.payment_intent === 'string' ? await getObject<Stripe.PaymentIntent>(t, ctx.scope, 'payment_intent', charge.data.payment_intent) : undefined;
+    const refundId = newId('refund');
     const refund = newRefund({
-      id: newId('refund'),
+      id: refundId,
       created: now,
       amount,
       charge: charge.data,
       customerAccount: pi?.data.customer_account ?? null,
       reason: p.reason ?? null,
       metadata: applyMetadata({}, p.metadata),
-      balanceTransaction: newId('balance_transaction'),
+      balanceTransaction: await insertBalanceTransaction(t, ctx, { kind: 'refund', amount, currency: charge.data.currency, source: refundId, description: 'REFUND FOR CHARGE' }),
     });
     const internal: RefundInternal = { connectorRefundId: null, connectorChargeId: charge.internal.connectorChargeId, paymentMethodType: charge.internal.paymentMethodType };
     await insertObject<Stripe.Refund, RefundInternal>(t, ctx.scope, {

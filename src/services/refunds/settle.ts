@@ -1,5 +1,4 @@
 import type Stripe from 'stripe';
-import { newId } from '../../lib/ids.js';
 import { withRefunded } from '../../domain/charges/charge.js';
 import { canRefund, settledRefund, type RefundInternal, type RefundStatus } from '../../domain/refunds/refund.js';
 import type { RefundResult } from '../../connectors/connector.js';
@@ -9,6 +8,7 @@ import { getObject, updateObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { requireCharge, saveCharge } from '../charges/charges.js';
+import { insertBalanceTransaction } from '../charges/balance-transactions.js';
 import { systemContext, type CallContext, type Deps } from '../context.js';
 
 /**
@@ -85,7 +85,9 @@ async function applySettlement(t: Sql, ctx: CallContext, row: NonNullable<Awaite
   const before = row.data;
   const outcome = result.status === 'succeeded' ? 'succeeded' : 'failed';
   // A failed refund returns the money to the balance: a balance transaction of its own.
-  const next = settledRefund(before, outcome, outcome === 'failed' ? { balanceTransaction: newId('balance_transaction'), reason: 'declined' } : undefined);
+  const failureBt =
+    outcome === 'failed' ? await insertBalanceTransaction(t, ctx, { kind: 'refund_failure', amount: before.amount, currency: before.currency, source: before.id, description: 'REFUND FAILURE' }) : null;
+  const next = settledRefund(before, outcome, failureBt ? { balanceTransaction: failureBt, reason: 'declined' } : undefined);
   await updateObject(t, ctx.scope, row, { data: next, internal: { ...row.internal, connectorRefundId: result.refundId } });
   const prev: Record<string, unknown> = { status: before.status };
   if (before.pending_reason) prev.pending_reason = before.pending_reason;
