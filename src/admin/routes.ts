@@ -5,6 +5,7 @@ import { newWebhookSecret } from '../lib/ids.js';
 import { listenerSecret } from '../storage/repos/webhooks.js';
 import { listRequestLog } from '../storage/repos/request-log.js';
 import { listDeliveryViews, resendDelivery, resendEventTo, retrieveDeliveryView } from '../services/webhook-endpoints/deliveries.js';
+import { rollWebhookEndpointSecret } from '../services/webhook-endpoints/webhook-endpoints.js';
 import { ADMIN_PREFIX, adminAuth, adminParams } from './context.js';
 import { registerEventStream } from './event-stream.js';
 import { registerRequestLog } from './request-log.js';
@@ -50,6 +51,15 @@ export function adminPlugin(app: FastifyInstance, deps: Deps): void {
     call(async (ctx, req) => {
       const p = decodeParams({ webhook_endpoint: str({ max: 255 }).required() }, adminParams(req));
       return resendEventTo(ctx, (req.params as { id: string }).id, p.webhook_endpoint);
+    }),
+  );
+
+  app.post(
+    `${ADMIN_PREFIX}/webhook_endpoints/:id/roll_secret`,
+    call(async (ctx, req) => {
+      // Up to 7 days of overlap (Stripe's Dashboard offers hours to days; its exact maximum is unverified).
+      const p = decodeParams({ expires_in: int({ min: 0, max: 7 * 24 * 3600 }) }, adminParams(req));
+      return rollWebhookEndpointSecret(ctx, (req.params as { id: string }).id, p.expires_in ?? 0);
     }),
   );
 

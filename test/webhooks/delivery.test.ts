@@ -255,6 +255,35 @@ for (const [index, engine] of engines().entries()) {
       }
     });
 
+    it('rolls an endpoint secret, signing with both secrets while the old one is still valid', async () => {
+      const a = await s.newAccount();
+      const path = '?roll';
+      const we = await a.stripe.webhookEndpoints.create({ url: rx.url + path, enabled_events: ['customer.created'] });
+      const rolled = await admin(s, `/webhook_endpoints/${we.id}/roll_secret`, a.sk, 'POST', 'expires_in=3600');
+      assert.equal(rolled.status, 200);
+      assert.equal(rolled.body.id, we.id);
+      const fresh = rolled.body.secret as string;
+      assert.match(fresh, /^whsec_/);
+      assert.notEqual(fresh, we.secret);
+      const mine = () => rx.received.filter((r) => r.path.endsWith(path));
+      await a.stripe.customers.create({ name: 'both' });
+      await rx.waitFor(() => mine().length === 1);
+      const overlap = mine()[0];
+      assert.match(overlap.headers['stripe-signature'] as string, /^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+      for (const secret of [fresh, we.secret!]) a.stripe.webhooks.constructEvent(overlap.body, overlap.headers['stripe-signature'] as string, secret);
+
+      const again = await admin(s, `/webhook_endpoints/${we.id}/roll_secret`, a.sk, 'POST', 'expires_in=0');
+      await a.stripe.customers.create({ name: 'only the newest' });
+      await rx.waitFor(() => mine().length === 2);
+      // `expires_in` applies to the secret being replaced: `fresh` stops at once, the first one keeps its hour.
+      const next = mine()[1];
+      assert.match(next.headers['stripe-signature'] as string, /^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+      a.stripe.webhooks.constructEvent(next.body, next.headers['stripe-signature'] as string, again.body.secret);
+      a.stripe.webhooks.constructEvent(next.body, next.headers['stripe-signature'] as string, we.secret!);
+      assert.throws(() => a.stripe.webhooks.constructEvent(next.body, next.headers['stripe-signature'] as string, fresh), Stripe.errors.StripeSignatureVerificationError);
+      assert.equal((await a.stripe.webhookEndpoints.retrieve(we.id)).secret, undefined);
+    });
+
     it('guards the admin routes like the API: secret keys only, each account sees its own deliveries', async () => {
       const a = await s.newAccount();
       const b = await s.newAccount();

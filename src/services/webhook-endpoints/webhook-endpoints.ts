@@ -118,3 +118,21 @@ export async function deleteWebhookEndpoint(ctx: CallContext, id: string): Promi
     return { id, object: 'webhook_endpoint', deleted: true };
   });
 }
+
+/**
+ * Rolls the signing secret (a Dashboard action at Stripe, https://docs.stripe.com/webhooks#roll-endpoint-secrets;
+ * onfile's admin route): the new secret signs from now on, and the old one keeps signing beside it — a second
+ * `v1=` in Stripe-Signature — for `expiresInSeconds` (0: it stops at once), so receivers can switch without gaps.
+ */
+export async function rollWebhookEndpointSecret(ctx: CallContext, id: string, expiresInSeconds: number): Promise<Stripe.WebhookEndpoint> {
+  const secret = newWebhookSecret();
+  return ctx.deps.store.tx(async (t) => {
+    const row = await requireEndpoint(t, ctx, id);
+    const now = ctx.deps.clock.nowMs();
+    const kept = row.internal.secrets
+      .map((s) => (s.expires_at === null ? { ...s, expires_at: now + expiresInSeconds * 1000 } : s))
+      .filter((s) => s.expires_at !== null && s.expires_at > now);
+    await updateObject(t, ctx.scope, row, { data: row.data, internal: { ...row.internal, secrets: [{ secret, expires_at: null }, ...kept] } });
+    return withSecret(row.data, secret);
+  });
+}
