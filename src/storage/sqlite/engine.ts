@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConflictError, TX_ATTEMPTS, type Sql, type SqlValue, type Store } from '../sql.js';
 import { loadMigrations } from '../migrate.js';
+import { startCheckpointer } from './checkpointer.js';
 
 /**
  * SQLite engine. better-sqlite3 is synchronous, so one connection must never interleave two
@@ -16,6 +17,12 @@ export async function openSqliteStore(file: string): Promise<Store> {
   migrate(writer);
   const reader = open(file);
   reader.pragma('query_only = ON');
+  // Checkpoints run on a worker thread (checkpointer.ts); the writer only checkpoints itself should
+  // the WAL ever reach ~40 MB (the worker stopped or fell behind).
+  writer.pragma('wal_autocheckpoint = 10000');
+  // Once checkpointed, a WAL file that grew under load is cut back to this size when it restarts.
+  writer.pragma('journal_size_limit = 67108864');
+  const stopCheckpointer = startCheckpointer(file);
 
   let queue: Promise<unknown> = Promise.resolve();
   const writerSql = wrap(writer);
@@ -51,6 +58,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
     },
     async close() {
       await queue;
+      await stopCheckpointer();
       reader.close();
       writer.close();
     },
