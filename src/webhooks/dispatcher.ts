@@ -9,6 +9,7 @@ import {
   finishAttempt,
   insertAttempt,
   nextDueAt,
+  releaseLease,
   setDeliveryStatus,
   type Delivery,
 } from '../storage/repos/deliveries.js';
@@ -123,7 +124,12 @@ async function deliver(deps: Deps, settings: WebhookSettings, transport: Webhook
   // A deleted or disabled endpoint gets no further attempts (https://docs.stripe.com/webhooks#retries);
   // an event past retention has nothing left to send.
   if (!stored || !endpoint || endpoint.data.status !== 'enabled') {
-    await deps.store.tx((t) => setDeliveryStatus(t, d.id, owner, 'canceled', deps.clock.nowMs()));
+    // Decided again inside the transaction that writes it (the endpoint may have been re-enabled since).
+    await deps.store.tx(async (t) => {
+      const [event, ep] = await Promise.all([getEventAnyScope(t, d.eventId), getEndpointAnyScope(t, d.endpointId)]);
+      if (!event || !ep || ep.data.status !== 'enabled') await setDeliveryStatus(t, d.id, owner, 'canceled', deps.clock.nowMs());
+      else await releaseLease(t, d.id, owner);
+    });
     return;
   }
   const body = deliveryBody(stored.event, d.apiVersion);
@@ -134,7 +140,7 @@ async function deliver(deps: Deps, settings: WebhookSettings, transport: Webhook
   const res = await transport.send({ url: endpoint.data.url, body, headers: deliveryHeaders(signature), signal });
   if (signal.aborted) {
     // Shutting down: give the delivery back rather than count an attempt the receiver may not have seen.
-    await deps.store.tx((t) => t.run('UPDATE webhook_deliveries SET lease_until = 0, lease_owner = NULL WHERE id = ? AND lease_owner = ?', [d.id, owner])).catch(() => undefined);
+    await deps.store.tx((t) => releaseLease(t, d.id, owner)).catch(() => undefined);
     return;
   }
   await recordOutcome(deps, settings, owner, d, endpoint.data.url, startedAt, res);

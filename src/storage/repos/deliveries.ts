@@ -145,6 +145,11 @@ export async function setDeliveryStatus(t: Sql, id: string, owner: string | null
   return r.changes === 1;
 }
 
+/** Gives a leased delivery back untouched (shutdown, or nothing to decide yet): it is due again at once. */
+export async function releaseLease(t: Sql, id: string, owner: string): Promise<void> {
+  await t.run('UPDATE webhook_deliveries SET lease_until = 0, lease_owner = NULL WHERE id = ? AND lease_owner = ?', [id, owner]);
+}
+
 /**
  * A manual resend: one attempt now, and no automatic retries after it (`retryIndex` = end of schedule). A lease
  * in force is left alone, so a resend never runs beside an attempt already in flight.
