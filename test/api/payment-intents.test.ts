@@ -218,6 +218,16 @@ for (const engine of engines()) {
       );
     });
 
+    it('payment_method_options[amazon_pay][setup_future_usage]=none cancels a top-level off_session for Amazon Pay', async () => {
+      const owner = await newOwner(s.url, a.sk, a.stripe, 'customer');
+      const pi = await payAndSave(a.stripe, owner, 'authorize', { payment_method_options: { amazon_pay: { setup_future_usage: 'none' } } });
+      assert.equal(pi.status, 'succeeded');
+      assert.equal(pi.setup_future_usage, 'off_session');
+      assert.deepEqual(pi.payment_method_options, { amazon_pay: { setup_future_usage: 'none' } });
+      assert.equal((await a.stripe.paymentMethods.retrieve(pi.payment_method as string)).customer, null);
+      assert.deepEqual((await a.stripe.customers.listPaymentMethods((owner as { customer: string }).customer)).data, []);
+    });
+
     it('charges once when an off-session create is retried with the same Idempotency-Key', async () => {
       const owner = await newOwner(s.url, a.sk, a.stripe, 'customer');
       const pm = await savedMethod(a.stripe, owner);
