@@ -114,6 +114,18 @@ function races(label: string, target: () => Target) {
     }
   });
 
+  it(`${label}: concurrent refunds never refund more than was paid`, async () => {
+    const t = target();
+    const pi = await intent(t, '&confirm=true&off_session=true');
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => post(base(t, i), t.sk, '/v1/refunds', `payment_intent=${pi}&amount=400`)));
+    const ok = answers.filter((a) => a.status === 200);
+    assert.equal(ok.length, 2, JSON.stringify(answers));
+    for (const a of answers.filter((x) => x.status !== 200)) assert.equal(a.status, 400, JSON.stringify(a));
+    const [charge] = await charges(t, pi);
+    assert.deepEqual([charge.amount_refunded, charge.refunded], [800, false]);
+    assert.equal((await t.stripe.refunds.list({ payment_intent: pi })).data.length, 2);
+  });
+
   it(`${label}: two captures at once capture once`, async () => {
     const t = target();
     const pi = await intent(t, '&capture_method=manual&confirm=true&off_session=true');
