@@ -75,10 +75,6 @@ export function transition(
   return { ok: true, to: rule.to === 'unchanged' ? status : rule.to };
 }
 
-export function isTerminal(status: PaymentIntentStatus): boolean {
-  return status === 'succeeded' || status === 'canceled';
-}
-
 function missingPaymentMethodMessage(customer: string | null): string {
   const base = "You cannot confirm this PaymentIntent because it's missing a payment method.";
   if (customer) return `${base} To confirm the PaymentIntent with ${customer}, specify a payment method attached to this customer along with the customer ID.`;
