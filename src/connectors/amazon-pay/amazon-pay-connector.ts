@@ -12,7 +12,7 @@ import {
   type PaymentConnector,
   type RefundResult,
 } from '../connector.js';
-import { AmazonPaySimulator, type SimCharge, type SimChargePermission, type SimCheckoutSession, type SimRefund } from './simulator.js';
+import { AmazonPaySimulator, type DigitSource, type SimCharge, type SimChargePermission, type SimCheckoutSession, type SimRefund } from './simulator.js';
 import { AMAZON_PAY_MERCHANT_COUNTRIES, amazonPaySupports } from '../../domain/money/amazon-pay-currencies.js';
 import { toCharge, toChargePermission, toCheckoutSession, toRefund } from './transformers.js';
 
@@ -25,8 +25,8 @@ export class AmazonPayConnector implements PaymentConnector {
   readonly requiresRedirect = true;
   private readonly sim: AmazonPaySimulator;
 
-  constructor(store: Store, clock: Clock) {
-    this.sim = new AmazonPaySimulator(store, clock);
+  constructor(store: Store, clock: Clock, digits?: DigitSource) {
+    this.sim = new AmazonPaySimulator(store, clock, digits);
   }
 
   // Where Stripe offers Amazon Pay and in which currencies: one rule, in domain/money.

@@ -74,10 +74,19 @@ interface Row {
 }
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
+/** n random decimal digits: the numeric parts of Amazon Pay's ids (`S01-1234567-1234567-C123456`). */
+export type DigitSource = (n: number) => string;
+const randomDigits: DigitSource = (n) => Array.from({ length: n }, () => randomInt(10)).join('');
+/** Fresh ids drawn before giving up; a collision needs the same digits drawn under the same prefix. */
+const ID_DRAWS = 16;
 
 export class AmazonPaySimulator {
-  constructor(private readonly store: Store, private readonly clock: Clock) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    /** Where the digits of new ids come from (tests pass a source that repeats itself to force collisions). */
+    private readonly digits: DigitSource = randomDigits,
+  ) {}
 
   async createCheckoutSession(scope: Scope, reference: string, input: Pick<SimCheckoutSession, 'chargePermissionType' | 'paymentIntent' | 'chargeAmount'>): Promise<SimCheckoutSession> {
     return this.createOnce<SimCheckoutSession>(scope, 'checkout_session', reference, async (t) => {
@@ -107,26 +116,25 @@ export class AmazonPaySimulator {
       if (decision === 'fail') {
         session.statusDetails = { state: 'Canceled', reasonCode: 'Declined' };
       } else {
-        const base = `S01-${digits(7)}-${digits(7)}`;
-        const permission: SimChargePermission = {
-          chargePermissionId: base,
+        const permission = await this.insertNew<SimChargePermission>(t, scope, 'charge_permission', `${checkoutSessionId}:permission`, () => `S01-${this.digits(7)}-${this.digits(7)}`, (id) => ({
+          chargePermissionId: id,
           chargePermissionType: session.chargePermissionType,
           statusDetails: { state: 'Chargeable', reasonCode: null },
           declineLaterCharges: decision === 'authorize_decline_later',
-        };
-        await this.insert(t, scope, 'charge_permission', base, `${checkoutSessionId}:permission`, 'Chargeable', permission);
+        }));
+        const base = permission.chargePermissionId;
         session.chargePermissionId = base;
         if (session.paymentIntent !== 'Confirm' && session.chargeAmount) {
           const captured = session.paymentIntent === 'AuthorizeWithCapture';
-          const charge: SimCharge = {
-            chargeId: `${base}-C${digits(6)}`,
+          const amount = session.chargeAmount;
+          const charge = await this.insertNew<SimCharge>(t, scope, 'charge', `${session.merchantReferenceId}:charge`, () => `${base}-C${this.digits(6)}`, (id) => ({
+            chargeId: id,
             merchantReferenceId: `${session.merchantReferenceId}:charge`,
             chargePermissionId: base,
-            chargeAmount: session.chargeAmount,
-            captureAmount: captured ? session.chargeAmount : null,
+            chargeAmount: amount,
+            captureAmount: captured ? amount : null,
             statusDetails: { state: captured ? 'Captured' : 'Authorized', reasonCode: null },
-          };
-          await this.insert(t, scope, 'charge', charge.chargeId, charge.merchantReferenceId, charge.statusDetails.state, charge);
+          }));
           session.chargeId = charge.chargeId;
         }
         session.statusDetails = { state: 'Completed', reasonCode: null };
@@ -156,16 +164,14 @@ export class AmazonPaySimulator {
       if (p.statusDetails.state !== 'Chargeable') statusDetails = { state: 'Declined', reasonCode: 'ChargePermissionClosed' };
       else if (p.declineLaterCharges) statusDetails = { state: 'Declined', reasonCode: 'HardDeclined' };
       else statusDetails = { state: input.captureNow ? 'Captured' : 'Authorized', reasonCode: null };
-      const charge: SimCharge = {
-        chargeId: `${p.chargePermissionId}-C${digits(6)}`,
+      return this.insertNew<SimCharge>(t, scope, 'charge', reference, () => `${p.chargePermissionId}-C${this.digits(6)}`, (id) => ({
+        chargeId: id,
         merchantReferenceId: reference,
         chargePermissionId: p.chargePermissionId,
         chargeAmount: amount,
         captureAmount: statusDetails.state === 'Captured' ? amount : null,
         statusDetails,
-      };
-      await this.insert(t, scope, 'charge', charge.chargeId, reference, statusDetails.state, charge);
-      return charge;
+      }));
     });
   }
 
@@ -189,15 +195,13 @@ export class AmazonPaySimulator {
     return this.createOnce<SimRefund | undefined>(scope, 'refund', reference, async (t) => {
       const charge = await this.byId<SimCharge>(t, scope, 'charge', input.chargeId);
       if (!charge) return undefined;
-      const refund: SimRefund = {
-        refundId: `${charge.chargeId.replace(/-C\d+$/, '')}-R${digits(6)}`,
+      return this.insertNew<SimRefund>(t, scope, 'refund', reference, () => `${charge.chargeId.replace(/-C\d+$/, '')}-R${this.digits(6)}`, (id) => ({
+        refundId: id,
         merchantReferenceId: reference,
         chargeId: charge.chargeId,
         refundAmount: { amount: input.amount, currencyCode: charge.chargeAmount.currencyCode },
         statusDetails: { state: 'RefundInitiated', reasonCode: null },
-      };
-      await this.insert(t, scope, 'refund', refund.refundId, reference, 'RefundInitiated', refund);
-      return refund;
+      }));
     });
   }
 
@@ -259,6 +263,26 @@ export class AmazonPaySimulator {
       'INSERT INTO amazon_pay_simulator (id, account_id, livemode, kind, reference, state, data, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [id, scope.accountId, lm(scope), kind, reference, state, JSON.stringify(data), now, now],
     );
+  }
+
+  /**
+   * Inserts a record under a freshly drawn id. Charge and refund ids have only six random digits
+   * under their permission, so a busy agreement draws one already taken: draw again (ON CONFLICT
+   * keeps PostgreSQL's transaction usable) instead of failing the processor call, which left the
+   * payment `processing` until the reconciler retried it.
+   */
+  private async insertNew<T extends { statusDetails: { state: string } }>(t: Sql, scope: Scope, kind: SimKind, reference: string, newId: () => string, make: (id: string) => T): Promise<T> {
+    const now = this.clock.nowMs();
+    for (let draw = 1; draw <= ID_DRAWS; draw++) {
+      const id = newId();
+      const record = make(id);
+      const { changes } = await t.run(
+        'INSERT INTO amazon_pay_simulator (id, account_id, livemode, kind, reference, state, data, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+        [id, scope.accountId, lm(scope), kind, reference, record.statusDetails.state, JSON.stringify(record), now, now],
+      );
+      if (changes === 1) return record;
+    }
+    throw new Error(`amazon pay simulator: no free ${kind} id after ${ID_DRAWS} draws`);
   }
 
   private async save(t: Sql, scope: Scope, id: string, state: string, data: object): Promise<void> {
