@@ -1,7 +1,8 @@
 import { errors } from '../errors/catalogue.js';
-import { cursorSeq, listObjects, type IndexColumns, type RangeFilter } from '../storage/repos/objects.js';
+import { cursorSeq, listObjects, listObjectTexts, type IndexColumns, type RangeFilter } from '../storage/repos/objects.js';
 import type { CallContext } from '../services/context.js';
 import { checkExpandPaths, renderList, type ListPage } from './render.js';
+import { rawList, type RawJson } from '../http/raw-json.js';
 
 export interface ListArgs {
   limit?: number;
@@ -11,12 +12,28 @@ export interface ListArgs {
   expand?: string[];
 }
 
+interface ListOptions {
+  object: string;
+  storedType?: string;
+  url: string;
+  filter?: IndexColumns;
+  noun?: string;
+}
+
 /** One implementation of Stripe's cursor pagination for every v1 list endpoint. */
-export async function listPage<T extends object>(
-  ctx: CallContext,
-  opts: { object: string; storedType?: string; url: string; filter?: IndexColumns; noun?: string },
-  args: ListArgs,
-): Promise<ListPage<T>> {
+export function listPage<T extends object>(ctx: CallContext, opts: ListOptions, args: ListArgs): Promise<ListPage<T>> {
+  return page<T>(ctx, opts, args) as Promise<ListPage<T>>;
+}
+
+/**
+ * The same page for a route that returns it unchanged: when nothing is expanded it is the stored
+ * texts spliced into the list envelope, sent without a parse/stringify round trip.
+ */
+export function listPageForWire<T extends object>(ctx: CallContext, opts: ListOptions, args: ListArgs): Promise<ListPage<T> | RawJson> {
+  return page<T>(ctx, { ...opts, raw: true }, args);
+}
+
+async function page<T extends object>(ctx: CallContext, opts: ListOptions & { raw?: boolean }, args: ListArgs): Promise<ListPage<T> | RawJson> {
   checkExpandPaths(opts.object, args.expand, true);
   if (args.starting_after && args.ending_before) throw errors.parametersExclusive('starting_after', 'ending_before');
   const type = opts.storedType ?? opts.object;
@@ -31,13 +48,12 @@ export async function listPage<T extends object>(
     endingBeforeSeq = await cursorSeq(read, ctx.scope, type, args.ending_before);
     if (endingBeforeSeq === undefined) throw errors.resourceMissing(opts.noun ?? opts.object, args.ending_before, 'ending_before', 400);
   }
-  const { items, hasMore } = await listObjects<T>(read, ctx.scope, {
-    type,
-    limit: args.limit ?? 10,
-    startingAfterSeq,
-    endingBeforeSeq,
-    created: args.created,
-    ...opts.filter,
-  });
+  const query = { type, limit: args.limit ?? 10, startingAfterSeq, endingBeforeSeq, created: args.created, ...opts.filter };
+  if (opts.raw && !args.expand?.length) {
+    // Nothing to expand: the stored texts are the page's items as they are (no parse, no stringify).
+    const { items, hasMore } = await listObjectTexts(read, ctx.scope, query);
+    return rawList(items, hasMore, opts.url);
+  }
+  const { items, hasMore } = await listObjects<T>(read, ctx.scope, query);
   return renderList(ctx, opts.object, opts.url, items.map((i) => i.data), hasMore, args.expand);
 }

@@ -11,6 +11,7 @@ import { expandObject, loadForExpand } from '../api/render.js';
 import { getObject } from '../storage/repos/objects.js';
 import { ConflictError } from '../storage/sql.js';
 import { isWithStatus, type RouteDef } from './route.js';
+import { RawJson } from './raw-json.js';
 
 export interface AppOptions {
   routes: RouteDef[];
@@ -213,7 +214,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
         if (isWithStatus(result)) {
           status = result.status ?? 200;
           body = JSON.stringify(result.body);
-        } else body = JSON.stringify(result);
+        } else body = result instanceof RawJson ? result.text : JSON.stringify(result);
       } catch (err) {
         apiError = toApiError(err, req);
         status = apiError.status;

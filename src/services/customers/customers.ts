@@ -4,7 +4,7 @@ import { errors } from '../../errors/catalogue.js';
 import { applyMetadata } from '../../domain/shared/metadata.js';
 import { previousAttributes } from '../../domain/shared/changes.js';
 import { deletedCustomerStub, normalizeAddress, type CustomerInternal } from '../../domain/customers/customer.js';
-import { getObject, insertObject, updateObject } from '../../storage/repos/objects.js';
+import { getObject, getObjectText, insertObject, updateObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { nowSeconds, type CallContext } from '../context.js';
@@ -112,6 +112,15 @@ export async function retrieveCustomer(ctx: CallContext, id: string): Promise<St
   const found = await findCustomerOrStub(ctx, id);
   if (!found) throw errors.resourceMissing('customer', id);
   return found;
+}
+
+/**
+ * The customer as stored wire text, for a retrieve with nothing to expand: sent as is, without a
+ * parse/stringify round trip. A deleted customer answers its stub.
+ */
+export async function retrieveCustomerText(ctx: CallContext, id: string): Promise<string> {
+  const text = await getObjectText(ctx.deps.store.read, ctx.scope, 'customer', id);
+  return text ?? JSON.stringify(await retrieveCustomer(ctx, id));
 }
 
 /** A live customer, or the `deleted: true` stub Stripe keeps answering with after a delete. */

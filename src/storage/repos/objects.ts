@@ -72,6 +72,13 @@ export async function getObject<D, I = Record<string, unknown>>(
   return r && toObject<D, I>(r);
 }
 
+/** The stored wire text of an object (`data` only, unparsed), for reads that send it as is. */
+export async function getObjectText(t: Sql, scope: Scope, type: string, id: string): Promise<string | undefined> {
+  const r = await t.one<{ data: string }>(GET_OBJECT_TEXT, [id, scope.accountId, lm(scope), type]);
+  return r?.data;
+}
+const GET_OBJECT_TEXT = 'SELECT data FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?';
+
 /**
  * Writes a new state of an object read earlier in the same transaction. The version check makes a
  * concurrent writer's change impossible to overwrite: the loser's transaction is run again.
@@ -124,6 +131,21 @@ export async function listObjects<D, I = Record<string, unknown>>(
   scope: Scope,
   q: ListQuery,
 ): Promise<{ items: StoredObject<D, I>[]; hasMore: boolean }> {
+  const { rows, hasMore, ascending } = await listRows<Row>(t, scope, q, 'seq, id, type, version, data, internal');
+  const page = rows.map((r) => toObject<D, I>(r));
+  if (ascending) page.reverse();
+  return { items: page, hasMore };
+}
+
+/** The same page as listObjects, as the stored wire texts (unparsed, `internal` not read). */
+export async function listObjectTexts(t: Sql, scope: Scope, q: ListQuery): Promise<{ items: string[]; hasMore: boolean }> {
+  const { rows, hasMore, ascending } = await listRows<{ data: string }>(t, scope, q, 'data');
+  const page = rows.map((r) => r.data);
+  if (ascending) page.reverse();
+  return { items: page, hasMore };
+}
+
+async function listRows<R>(t: Sql, scope: Scope, q: ListQuery, columns: string): Promise<{ rows: R[]; hasMore: boolean; ascending: boolean }> {
   const where = ['account_id = ?', 'livemode = ?', 'type = ?'];
   const params: SqlValue[] = [scope.accountId, lm(scope), q.type];
   for (const col of ['customer', 'parent', 'lookup'] as const) {
@@ -144,14 +166,8 @@ export async function listObjects<D, I = Record<string, unknown>>(
     order = 'ASC';
   }
   params.push(q.limit + 1);
-  const rows = await t.all<Row>(
-    `SELECT seq, id, type, version, data, internal FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
-    params,
-  );
-  const hasMore = rows.length > q.limit;
-  const page = rows.slice(0, q.limit).map((r) => toObject<D, I>(r));
-  if (order === 'ASC') page.reverse();
-  return { items: page, hasMore };
+  const rows = await t.all<R>(`SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`, params);
+  return { rows: rows.slice(0, q.limit), hasMore: rows.length > q.limit, ascending: order === 'ASC' };
 }
 
 export function addRange(where: string[], params: SqlValue[], col: string, r?: RangeFilter): void {

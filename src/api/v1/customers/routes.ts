@@ -2,12 +2,14 @@ import type Stripe from 'stripe';
 import type { RouteDef } from '../../../http/route.js';
 import { decodeParams } from '../../params.js';
 import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
-import { listPage } from '../../list.js';
+import { listPageForWire } from '../../list.js';
+import { rawJson } from '../../../http/raw-json.js';
 import {
   createCustomer,
   deleteCustomer,
   findCustomerOrStub,
   retrieveCustomer,
+  retrieveCustomerText,
   updateCustomer,
 } from '../../../services/customers/customers.js';
 import { createCustomerParams, listCustomerParams, retrieveParams, updateCustomerParams } from './params.js';
@@ -38,6 +40,8 @@ export const customerRoutes: RouteDef[] = [
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(retrieveParams, params);
       checkExpandPaths('customer', p.expand);
+      // Nothing to expand: the stored text is the answer as it is.
+      if (!p.expand?.length) return rawJson(await retrieveCustomerText(ctx, pathParams.id));
       return render(ctx, await retrieveCustomer(ctx, pathParams.id), p.expand);
     },
   },
@@ -60,7 +64,7 @@ export const customerRoutes: RouteDef[] = [
     path: '/v1/customers',
     handler: async ({ ctx, params }) => {
       const p = decodeParams(listCustomerParams, params);
-      return listPage(ctx, { object: 'customer', url: '/v1/customers', filter: { lookup: p.email } }, p);
+      return listPageForWire(ctx, { object: 'customer', url: '/v1/customers', filter: { lookup: p.email } }, p);
     },
   },
 ];

@@ -1,7 +1,7 @@
 import type { RouteDef } from '../../../http/route.js';
 import { decodeParams } from '../../params.js';
 import { checkExpandPaths, registerResource } from '../../render.js';
-import { listPage } from '../../list.js';
+import { listPageForWire } from '../../list.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -51,7 +51,7 @@ export const webhookEndpointRoutes: RouteDef[] = [
     path: '/v1/webhook_endpoints',
     handler: async ({ ctx, params }) => {
       const p = decodeParams(listWebhookEndpointParams, params);
-      return listPage(ctx, { object: 'webhook_endpoint', url: '/v1/webhook_endpoints', noun: 'webhook endpoint' }, p);
+      return listPageForWire(ctx, { object: 'webhook_endpoint', url: '/v1/webhook_endpoints', noun: 'webhook endpoint' }, p);
     },
   },
 ];
