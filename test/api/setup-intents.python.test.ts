@@ -3,18 +3,19 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { engines, startTestServer, type TestServer } from '../support/harness.js';
+import { pythonSkip, pythonExecutable } from '../support/tools.js';
 
 const run = promisify(execFile);
 
 /** Runs a snippet with Debian's python3-stripe (only Debian's interpreter can import it) and parses its JSON output. */
 async function python(s: TestServer, body: string, env: Record<string, string> = {}): Promise<any> {
   const script = `import json, os, stripe\nstripe.api_key = os.environ["SK"]\nstripe.api_base = os.environ["API"]\n${body}`;
-  const { stdout } = await run('/usr/bin/python3', ['-c', script], { env: { PATH: process.env.PATH ?? '', SK: s.sk, API: s.url, ...env }, timeout: 30_000 });
+  const { stdout } = await run(pythonExecutable(), ['-c', script], { env: { PATH: process.env.PATH ?? '', SK: s.sk, API: s.url, ...env }, timeout: 30_000 });
   return JSON.parse(stdout);
 }
 
 for (const engine of engines()) {
-  describe(`SetupIntents through Debian's python3-stripe [${engine}]`, () => {
+  describe(`SetupIntents through Debian's python3-stripe [${engine}]`, { skip: pythonSkip }, () => {
     let s: TestServer;
     before(async () => {
       s = await startTestServer(engine);

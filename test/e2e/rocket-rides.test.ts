@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { engines } from '../support/harness.js';
 import { launchBrowser, rejectedWebhooks, screenshot, startStory, waitForEvents, type Browser, type Story } from './support.js';
+import { chromiumSkip } from '../support/tools.js';
 
 const TERMS =
   "By continuing, you authorize Rocket Rides to debit your Amazon Pay account for this payment and future payments in accordance with Rocket Rides's terms, until this authorization is revoked.";
@@ -48,7 +49,7 @@ function mandateOf(si: Stripe.SetupIntent | Stripe.PaymentIntent): string {
 }
 
 for (const engine of engines()) {
-  describe(`Rocket Rides end to end [${engine}]`, { timeout: 180_000 }, () => {
+  describe(`Rocket Rides end to end [${engine}]`, { skip: chromiumSkip, timeout: 180_000 }, () => {
     let story: Story;
     let browser: Browser;
     let appUrl: string;
@@ -75,7 +76,7 @@ for (const engine of engines()) {
       assert.equal(we.status, 'enabled');
     });
 
-    describe('a Customers v1 rider saves Amazon Pay with a SetupIntent (single-page /secret), rides, and removes it', () => {
+    describe('a Customers v1 rider saves Amazon Pay with a SetupIntent (single-page /secret), rides, and removes it', { skip: chromiumSkip }, () => {
       let page: Page;
       let customer: string;
       let pm: string;
@@ -175,7 +176,7 @@ for (const engine of engines()) {
       });
     });
 
-    describe('an Accounts v2 rider: failed authorization, then "decline later charges" on /checkout, a declined ride, detach', () => {
+    describe('an Accounts v2 rider: failed authorization, then "decline later charges" on /checkout, a declined ride, detach', { skip: chromiumSkip }, () => {
       let page: Page;
       let account: string;
       let pm: string;
@@ -252,7 +253,7 @@ for (const engine of engines()) {
       });
     });
 
-    describe('saving Amazon Pay while paying for the first ride (PaymentIntent, setup_future_usage=off_session)', () => {
+    describe('saving Amazon Pay while paying for the first ride (PaymentIntent, setup_future_usage=off_session)', { skip: chromiumSkip }, () => {
       it('with Stripe.js (confirmAmazonPayPayment), for a Customers v1 rider, then a ride off-session', async () => {
         const page = await browser.newRider();
         const customer = await signUp(page, appUrl, { name: 'Pat Payer', email: 'pat@example.com', kind: 'customer' });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type EngineName, type TestServer } from '../support/harness.js';
 import { startRocketRides, type RocketRides } from '../../examples/rocket-rides/app.js';
+import { chromiumExecutable } from '../support/tools.js';
 
 /** The longest any single wait (navigation, element, webhook) may take before the test fails. */
 export const WAIT_MS = 10_000;
@@ -51,7 +52,7 @@ export async function launchBrowser(): Promise<Browser> {
     async newRider() {
       const dir = mkdtempSync(join(tmpdir(), 'pw-rocket-rides-'));
       const context = await chromium.launchPersistentContext(dir, {
-        executablePath: '/usr/bin/chromium',
+        executablePath: chromiumExecutable(),
         headless: true,
         timeout: 30_000,
         viewport: { width: 900, height: 760 },

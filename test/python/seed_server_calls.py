@@ -1,6 +1,6 @@
 """The seed's server-side calls made with Debian's python3-stripe, pointed at onfile.
 
-Run by test/python/python-sdk.test.ts with /usr/bin/python3 (Debian's package is importable only
+Run by test/python/python-sdk.test.ts with the python3 that can import stripe (Debian's package is importable only
 by Debian's interpreter). Each step asserts what the seed promises and prints one JSON line for the
 Node test, which checks the same state through the official Node SDK. The browser step in between
 (the customer on the hosted authorization page) is done by the Node test.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import qs from 'qs';
 import { getBrowserBundle } from '../../packages/stripe-js/serve.js';
+import { chromiumExecutable } from '../support/tools.js';
 
 /** How long any single wait in these tests may take before it counts as a failure. */
 export const WAIT_MS = 5_000;
@@ -163,7 +164,7 @@ export async function launchBrowser(): Promise<BrowserHandle> {
   process.once('exit', removeDir);
   try {
     const context = await chromium.launchPersistentContext(dir, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: chromiumExecutable(),
       headless: true,
       timeout: 30_000,
       args: [
