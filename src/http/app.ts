@@ -6,7 +6,7 @@ import { errors } from '../errors/catalogue.js';
 import { isKnownApiVersion } from '../domain/shared/api-versions.js';
 import type { CallContext, Deps } from '../services/context.js';
 import { Authenticator } from './auth.js';
-import { beginIdempotent, finishIdempotent, shouldStoreResponse, storeRecordingCommits } from './idempotency.js';
+import { beginIdempotent, finishIdempotent, shouldStoreResponse, storeRecordingCommits, type CompletionInTx } from './idempotency.js';
 import { expandObject, loadForExpand } from '../api/render.js';
 import { getObject } from '../storage/repos/objects.js';
 import { ConflictError } from '../storage/sql.js';
@@ -180,8 +180,10 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
       };
       const idempotent = idemKey !== null && (route.method === 'POST' || (v2 && route.method === 'DELETE'));
       if (idemKey !== null) reply.header('Idempotency-Key', idemKey);
+      let completion: CompletionInTx | undefined;
       if (idempotent) {
-        ctx.deps = { ...deps, store: storeRecordingCommits(deps.store, scope, idemKey, req.stripeRequestId) };
+        if (route.answersWithTransaction && all.expand === undefined) completion = {};
+        ctx.deps = { ...deps, store: storeRecordingCommits(deps.store, scope, idemKey, req.stripeRequestId, completion) };
         const outcome = await beginIdempotent(deps.store, scope, idemKey, {
           method: route.method,
           path: req.url.split('?')[0],
@@ -209,11 +211,16 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
       let status = 200;
       let body: string;
       let apiError: ApiError | undefined;
+      let stored = false;
       try {
         const result = await route.handler({ ctx, params: all, json: req.body, pathParams: req.params as Record<string, string>, request: req });
         if (isWithStatus(result)) {
           status = result.status ?? 200;
           body = JSON.stringify(result.body);
+        } else if (completion?.body !== undefined && result === completion.result) {
+          // Answered with what its transaction stored as the response: nothing left to store.
+          body = completion.body;
+          stored = true;
         } else body = result instanceof RawJson ? result.text : JSON.stringify(result);
       } catch (err) {
         apiError = toApiError(err, req);
@@ -221,7 +228,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
         body = JSON.stringify(renderError(apiError, v2));
         reply.header('Stripe-Should-Retry', String(apiError.shouldRetry));
       }
-      if (idempotent) {
+      if (idempotent && !stored) {
         const store = shouldStoreResponse(status, apiError?.code, apiError?.type);
         await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, status, body, store);
       }

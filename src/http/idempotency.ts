@@ -5,6 +5,7 @@ import type { Scope } from '../storage/repos/objects.js';
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
+  completeIdempotentCommit,
   recordIdempotentCommit,
   releaseIdempotencyKey,
   takeOverIdempotencyKey,
@@ -61,22 +62,40 @@ export async function beginIdempotent(
 }
 
 /**
+ * For a route whose answer is its one transaction's result (RouteDef.answersWithTransaction): that
+ * transaction also stores the response, and `result`/`body` say what it stored once it committed.
+ */
+export interface CompletionInTx {
+  result?: unknown;
+  body?: string;
+}
+
+/**
  * The store a keyed request's services see: every transaction also records, before it commits, the
  * object it returned and that the key is still this request's (one primary-key UPDATE), so the
- * change and the proof of it commit together.
+ * change and the proof of it commit together. With `completion`, that same UPDATE stores the
+ * response too (JSON of the result, status 200), saving the completion commit.
  */
-export function storeRecordingCommits(store: Store, scope: Scope, key: string, requestId: string): Store {
+export function storeRecordingCommits(store: Store, scope: Scope, key: string, requestId: string, completion?: CompletionInTx): Store {
   return {
     dialect: store.dialect,
     read: store.read,
     autocommit: store.autocommit,
     close: () => store.close(),
-    tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
-      return store.tx(async (t) => {
+    async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
+      let body: string | undefined;
+      const result = await store.tx(async (t) => {
         const result = await fn(t);
-        if (!(await recordIdempotentCommit(t, scope, key, requestId, primaryObject(result)))) throw errors.idempotencyKeyInUse(key);
+        body = completion ? JSON.stringify(result) : undefined;
+        const recorded =
+          body === undefined
+            ? await recordIdempotentCommit(t, scope, key, requestId, primaryObject(result))
+            : await completeIdempotentCommit(t, scope, key, requestId, primaryObject(result), { status: 200, body });
+        if (!recorded) throw errors.idempotencyKeyInUse(key);
         return result;
       });
+      if (completion) Object.assign(completion, { result, body });
+      return result;
     },
   };
 }

@@ -28,6 +28,12 @@ export interface RouteDef {
   /** Stripe.js may call it with a publishable key (the handler checks the client_secret). */
   publishable?: boolean;
   handler: (call: ApiCall) => Promise<unknown>;
+  /**
+   * The handler makes at most one `store.tx` and, when it answers 200 with the very object that
+   * transaction returned, that is the whole response: a keyed request then stores its response in
+   * that transaction instead of a commit of its own afterwards (http/idempotency.ts).
+   */
+  answersWithTransaction?: boolean;
 }
 
 /** Lets a handler choose a status other than 200. */

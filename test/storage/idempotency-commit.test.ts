@@ -8,7 +8,7 @@ import { dropSchema, pgSchema } from '../cli/process.js';
 import { openStore } from '../../src/storage/open.js';
 import type { Store } from '../../src/storage/sql.js';
 import { ApiError } from '../../src/errors/api-error.js';
-import { beginIdempotent, storeRecordingCommits } from '../../src/http/idempotency.js';
+import { beginIdempotent, storeRecordingCommits, type CompletionInTx } from '../../src/http/idempotency.js';
 import { getObject, insertObject } from '../../src/storage/repos/objects.js';
 import { releaseIdempotencyKey } from '../../src/storage/repos/idempotency.js';
 import { pruneIdempotencyOnce } from '../../src/http/idempotency-retention.js';
@@ -50,6 +50,24 @@ for (const engine of engines()) {
       // A retry after the lock expired is told to recover that object, not to run again.
       const retry = await claim('k1', 'req_b', 1_000 + 61_000);
       assert.deepEqual(retry, { kind: 'recover', objectType: 'customer', objectId: 'cus_recorded00001', originalRequestId: 'req_a' });
+    });
+
+    it('stores the response in the transaction itself when the route answers with its result', async () => {
+      assert.equal((await claim('k5', 'req_g', 1_000)).kind, 'execute');
+      const completion: CompletionInTx = {};
+      const result = await insert(storeRecordingCommits(store, scope, 'k5', 'req_g', completion), 'cus_completed0001');
+      assert.equal(completion.result, result);
+      assert.equal(completion.body, JSON.stringify(result));
+      // No completion commit after it: a retry (even at once) replays the stored answer.
+      const retry = await claim('k5', 'req_h', 1_001);
+      assert.deepEqual(retry, { kind: 'replay', status: 200, body: JSON.stringify(result), originalRequestId: 'req_g' });
+      // A key taken over meanwhile: nothing commits, nothing is stored.
+      assert.equal((await claim('k6', 'req_i', 1_000)).kind, 'execute');
+      assert.equal((await claim('k6', 'req_j', 1_000 + 61_000)).kind, 'execute');
+      const late: CompletionInTx = {};
+      await assert.rejects(insert(storeRecordingCommits(store, scope, 'k6', 'req_i', late), 'cus_late000000002'), (e: unknown) => e instanceof ApiError && e.status === 409);
+      assert.equal(late.body, undefined);
+      assert.equal(await getObject(store.read, scope, 'customer', 'cus_late000000002'), undefined);
     });
 
     it('refuses to commit for a request whose key was taken over, and leaves nothing behind', async () => {

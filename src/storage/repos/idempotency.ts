@@ -90,6 +90,26 @@ export async function recordIdempotentCommit(
   return r.changes === 1;
 }
 
+/**
+ * recordIdempotentCommit for a request whose response is this transaction's result: also stores
+ * that response, so the change and its stored answer commit together (no completion commit after).
+ */
+export async function completeIdempotentCommit(
+  t: Sql,
+  scope: Scope,
+  key: string,
+  requestId: string,
+  object: { type: string; id: string } | null,
+  response: { status: number; body: string },
+): Promise<boolean> {
+  const r = await t.run(
+    `UPDATE idempotency_keys SET object_type = COALESCE(?, object_type), object_id = COALESCE(?, object_id), state = 'done', response_status = ?, response_body = ?
+     WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running'`,
+    [object?.type ?? null, object?.id ?? null, response.status, response.body, scope.accountId, lm(scope), key, requestId],
+  );
+  return r.changes === 1;
+}
+
 /** Takes over a key whose first request died while running (its lock expired). */
 export async function takeOverIdempotencyKey(t: Sql, scope: Scope, key: string, staleRequestId: string, requestId: string, lockedUntil: number): Promise<boolean> {
   const r = await t.run(

@@ -28,6 +28,8 @@ export const customerRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/customers',
+    // One transaction whose result is the answer: a keyed request stores its response in it.
+    answersWithTransaction: true,
     handler: async ({ ctx, params }) => {
       const p = decodeParams(createCustomerParams, params);
       checkExpandPaths('customer', p.expand);
@@ -48,6 +50,8 @@ export const customerRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/customers/:id',
+    // One transaction whose result is the answer: a keyed request stores its response in it.
+    answersWithTransaction: true,
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(updateCustomerParams, params);
       checkExpandPaths('customer', p.expand);
@@ -57,6 +61,8 @@ export const customerRoutes: RouteDef[] = [
   {
     method: 'DELETE',
     path: '/v1/customers/:id',
+    // One transaction whose result is the answer: a keyed request stores its response in it.
+    answersWithTransaction: true,
     handler: async ({ ctx, pathParams }) => deleteCustomer(ctx, pathParams.id),
   },
   {
