@@ -31,13 +31,17 @@ export function overrideConnector(paymentMethodType: string, wrap: (inner: Payme
 }
 
 export function connectorFor(deps: Deps, paymentMethodType: string): PaymentConnector {
-  let perStore = built.get(deps.store);
-  if (!perStore) built.set(deps.store, (perStore = new Map()));
+  // A keyed request's store is a wrapper made for that request (http/idempotency.ts). The processor
+  // is not part of the request's transaction: build it once on the engine's store, not per request
+  // with the request's idempotency bookkeeping in every call it makes.
+  const store = deps.store.base ?? deps.store;
+  let perStore = built.get(store);
+  if (!perStore) built.set(store, (perStore = new Map()));
   let connector = perStore.get(paymentMethodType);
   if (!connector) {
     const factory = factories.get(paymentMethodType);
     if (!factory) throw errors.internal();
-    connector = factory(deps);
+    connector = factory(store === deps.store ? deps : { ...deps, store });
     perStore.set(paymentMethodType, connector);
   }
   const wrap = overrides.get(paymentMethodType);

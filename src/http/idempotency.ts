@@ -82,6 +82,7 @@ export function storeRecordingCommits(store: Store, scope: Scope, key: string, r
     read: store.read,
     autocommit: store.autocommit,
     close: () => store.close(),
+    base: store.base ?? store,
     async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       let body: string | undefined;
       const result = await store.tx(async (t) => {

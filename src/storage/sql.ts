@@ -37,6 +37,11 @@ export interface Store {
    */
   tx<T>(fn: (t: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * The engine's own store when this one is a per-request wrapper (http/idempotency.ts): what is not
+   * part of the request's state change (a processor simulator's records) writes through it.
+   */
+  readonly base?: Store;
 }
 
 /** Thrown by a repository when a row changed since it was read (optimistic concurrency). */
