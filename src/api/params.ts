@@ -1,5 +1,5 @@
 import { errors } from '../errors/catalogue.js';
-import type { FormValue } from '../lib/form.js';
+import { NUMERIC_KEY_MARK, type FormValue } from '../lib/form.js';
 
 /**
  * Stripe's form-parameter rules as small composable decoders: every value arrives as a string,
@@ -107,7 +107,8 @@ export function metadata(): Field<Record<string, string | null> | null | undefin
   return new Field<Record<string, string | null> | undefined>((v, path) => {
     if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidHash(path);
     const out: Record<string, string | null> = {};
-    for (const [k, val] of Object.entries(v)) {
+    for (const [marked, val] of Object.entries(v)) {
+      const k = marked.startsWith(NUMERIC_KEY_MARK) ? marked.slice(NUMERIC_KEY_MARK.length) : marked;
       if (typeof val !== 'string') throw errors.invalidString(`${path}[${k}]`, 'metadata values must be strings');
       out[k] = val === '' ? null : val;
     }

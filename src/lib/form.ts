@@ -2,6 +2,13 @@ import qs from 'qs';
 
 // qs defaults silently corrupt Stripe bodies (arrays over 20 items become objects, depth over 5
 // becomes a literal key, parameters past 1000 are dropped): these limits make it throw instead.
+/**
+ * `metadata[10]=x` names a metadata key "10", but qs reads a bracketed number as an array index (and
+ * compacts it away). Such keys get a marker so they stay keys; the metadata decoder removes it.
+ */
+export const NUMERIC_KEY_MARK = '\u0000';
+const NUMERIC_METADATA_KEY = /(metadata\]?)\[(\d+)\]/g;
+
 const QS_OPTIONS: qs.IParseOptions = {
   depth: 20,
   strictDepth: true,
@@ -10,6 +17,10 @@ const QS_OPTIONS: qs.IParseOptions = {
   throwOnLimitExceeded: true,
   plainObjects: true,
   allowPrototypes: false,
+  decoder: (str, defaultDecoder, charset, type) => {
+    const decoded = defaultDecoder(str, defaultDecoder, charset) as string;
+    return type === 'key' ? decoded.replace(NUMERIC_METADATA_KEY, `$1[${NUMERIC_KEY_MARK}$2]`) : decoded;
+  },
 };
 
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };

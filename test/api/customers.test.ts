@@ -95,3 +95,21 @@ for (const engine of engines()) {
     });
   });
 }
+
+for (const engine of engines()) {
+  describe(`metadata keys that look like numbers [${engine}]`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer(engine);
+    });
+    after(async () => s.close());
+
+    it('keeps `metadata[10]` as the key "10", not an array index', async () => {
+      const res = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'metadata[10]=ten&metadata%5B2%5D=two&metadata[a]=x' });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body.metadata, { 10: 'ten', 2: 'two', a: 'x' });
+      const c = await s.stripe.customers.update(res.body.id, { metadata: { 10: '', 7: 'seven' } });
+      assert.deepEqual(c.metadata, { 2: 'two', a: 'x', 7: 'seven' });
+    });
+  });
+}
