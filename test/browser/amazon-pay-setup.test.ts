@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type Stripe from 'stripe';
 import { engines, startTestServer, type TestServer } from '../support/harness.js';
-import { chromiumSkip, chromiumExecutable } from '../support/tools.js';
+import { chromiumSkip, chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
 
 /**
  * End to end in Debian's Chromium: a merchant page on another loopback port loads onfile's /v3/,
@@ -92,7 +92,7 @@ for (const engine of engines()) {
       context = await chromium.launchPersistentContext(profile, {
         executablePath: chromiumExecutable(),
         headless: true,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: CHROMIUM_ARGS,
         timeout: WAIT_MS,
       });
       context.setDefaultTimeout(WAIT_MS);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type EngineName, type TestServer } from '../support/harness.js';
 import { startRocketRides, type RocketRides } from '../../examples/rocket-rides/app.js';
-import { chromiumExecutable } from '../support/tools.js';
+import { chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
 
 /** The longest any single wait (navigation, element, webhook) may take before the test fails. */
 export const WAIT_MS = 10_000;
@@ -56,8 +56,7 @@ export async function launchBrowser(): Promise<Browser> {
         headless: true,
         timeout: 30_000,
         viewport: { width: 900, height: 760 },
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-          '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: CHROMIUM_ARGS,
       });
       contexts.push({ context, dir });
       context.setDefaultTimeout(WAIT_MS);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import qs from 'qs';
 import { getBrowserBundle } from '../../packages/stripe-js/serve.js';
-import { chromiumExecutable } from '../support/tools.js';
+import { chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
 
 /** How long any single wait in these tests may take before it counts as a failure. */
 export const WAIT_MS = 5_000;
@@ -167,10 +167,7 @@ export async function launchBrowser(): Promise<BrowserHandle> {
       executablePath: chromiumExecutable(),
       headless: true,
       timeout: 30_000,
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     context.setDefaultTimeout(WAIT_MS);
     context.setDefaultNavigationTimeout(WAIT_MS);

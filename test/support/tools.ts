@@ -57,3 +57,12 @@ export function pythonExecutable(): string {
   if (!pythonWithStripe) throw new Error('no python3 on PATH can import stripe (apt-get install -y python3-stripe)');
   return pythonWithStripe;
 }
+
+/**
+ * Chromium flags for every browser suite: headless as root (no sandbox), and no background
+ * networking, since this machine's network is closed and Chromium would keep trying.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
