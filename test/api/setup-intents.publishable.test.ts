@@ -40,6 +40,16 @@ for (const engine of engines()) {
 
     const newIntent = () => a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: customer.id, usage: 'off_session', metadata: { secret: 'merchant-only' } });
 
+    it("never shows an expanded PaymentMethod's metadata to a publishable key", async () => {
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay', metadata: { internal: 'merchant-only' } }, customer: customer.id });
+      const asSecret = await a.stripe.setupIntents.retrieve(si.id, { expand: ['payment_method'] });
+      assert.deepEqual((asSecret.payment_method as Stripe.PaymentMethod).metadata, { internal: 'merchant-only' });
+      const res = await raw(s.url, 'GET', `/v1/setup_intents/${si.id}`, { key: a.pk, form: `client_secret=${enc(si.client_secret!)}&expand[0]=payment_method` });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.payment_method.object, 'payment_method');
+      assert.deepEqual(res.body.payment_method.metadata, {});
+    });
+
     it('retrieves with the client_secret and shows only the client-safe fields', async () => {
       const si = await newIntent();
       const res = await raw(s.url, 'GET', `/v1/setup_intents/${si.id}`, { form: `key=${a.pk}&client_secret=${enc(si.client_secret!)}&is_stripe_sdk=false` });

@@ -1,8 +1,9 @@
 import type Stripe from 'stripe';
-import { errors } from '../../errors/catalogue.js';
-import { allowedPaymentMethodTypesAvailable } from '../../domain/shared/api-versions.js';
-import { checkExpandPaths, expandObject } from '../../api/render.js';
+import { expandObject } from '../../api/render.js';
+import { checkIntentExpand, forVersion, hideExpandedPaymentMethodMetadata } from '../intents/intent-view.js';
 import type { CallContext } from '../context.js';
+
+export { forVersion };
 
 /**
  * What a caller sees of a SetupIntent: everything for secret keys; for publishable keys the
@@ -26,20 +27,7 @@ const PUBLISHABLE_FIELDS = [
   'usage',
 ] as const;
 
-export function checkSetupIntentExpand(ctx: CallContext, expand: string[] | undefined): void {
-  if (ctx.keyKind === 'publishable') {
-    const bad = expand?.find((p) => p !== 'payment_method');
-    if (bad) throw errors.cannotExpand(bad);
-    return;
-  }
-  checkExpandPaths('setup_intent', expand);
-}
-
-export function forVersion(ctx: CallContext, si: Stripe.SetupIntent): Stripe.SetupIntent {
-  if (allowedPaymentMethodTypesAvailable(ctx.apiVersion)) return si;
-  const { allowed_payment_method_types: _omitted, ...rest } = si;
-  return rest as Stripe.SetupIntent;
-}
+export const checkSetupIntentExpand = (ctx: CallContext, expand: string[] | undefined): void => checkIntentExpand(ctx, 'setup_intent', expand);
 
 export function visibleTo(ctx: CallContext, si: Stripe.SetupIntent): Stripe.SetupIntent {
   const versioned = forVersion(ctx, si);
@@ -50,5 +38,5 @@ export function visibleTo(ctx: CallContext, si: Stripe.SetupIntent): Stripe.Setu
 }
 
 export async function renderSetupIntent(ctx: CallContext, si: Stripe.SetupIntent, expand?: string[]): Promise<Stripe.SetupIntent> {
-  return expandObject(ctx, 'setup_intent', visibleTo(ctx, si), expand);
+  return hideExpandedPaymentMethodMetadata(ctx, await expandObject(ctx, 'setup_intent', visibleTo(ctx, si), expand));
 }

@@ -1,0 +1,32 @@
+import { errors } from '../../errors/catalogue.js';
+import { allowedPaymentMethodTypesAvailable } from '../../domain/shared/api-versions.js';
+import { checkExpandPaths } from '../../api/render.js';
+import type { CallContext } from '../context.js';
+
+/**
+ * Rules both intent types share when rendered: Stripe.js (a publishable key) may expand only
+ * `payment_method` and never sees its metadata; `allowed_payment_method_types` does not exist
+ * before 2026-07-29.dahlia.
+ */
+export function checkIntentExpand(ctx: CallContext, object: 'payment_intent' | 'setup_intent', expand: string[] | undefined): void {
+  if (ctx.keyKind === 'publishable') {
+    const bad = expand?.find((p) => p !== 'payment_method');
+    if (bad) throw errors.cannotExpand(bad);
+    return;
+  }
+  checkExpandPaths(object, expand);
+}
+
+export function forVersion<T extends { allowed_payment_method_types?: unknown }>(ctx: CallContext, intent: T): T {
+  if (allowedPaymentMethodTypesAvailable(ctx.apiVersion)) return intent;
+  const { allowed_payment_method_types: _omitted, ...rest } = intent;
+  return rest as T;
+}
+
+/** Metadata is always redacted from what a publishable key sees, an expanded PaymentMethod's too. */
+export function hideExpandedPaymentMethodMetadata<T extends { payment_method?: unknown }>(ctx: CallContext, intent: T): T {
+  if (ctx.keyKind === 'publishable' && intent.payment_method && typeof intent.payment_method === 'object') {
+    intent.payment_method = { ...(intent.payment_method as object), metadata: {} };
+  }
+  return intent;
+}
