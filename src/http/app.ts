@@ -69,17 +69,21 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
     }
   });
 
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not an async one: it runs on every request and awaits nothing.
+  app.addHook('onRequest', (req, reply, done) => {
     req.stripeRequestId = newId('request');
     const origin = req.headers.origin;
-    reply.header('Request-Id', req.stripeRequestId);
-    reply.header('Cache-Control', 'no-cache, no-store');
-    reply.header('Access-Control-Allow-Origin', origin ?? '*');
-    reply.header('Access-Control-Allow-Credentials', 'true');
-    reply.header('Access-Control-Allow-Methods', 'GET, POST, HEAD, OPTIONS, DELETE');
-    reply.header('Access-Control-Expose-Headers', CORS_EXPOSE);
-    reply.header('Access-Control-Max-Age', '300');
+    reply.headers({
+      'Request-Id': req.stripeRequestId,
+      'Cache-Control': 'no-cache, no-store',
+      'Access-Control-Allow-Origin': origin ?? '*',
+      'Access-Control-Allow-Credentials': 'true',
+      'Access-Control-Allow-Methods': 'GET, POST, HEAD, OPTIONS, DELETE',
+      'Access-Control-Expose-Headers': CORS_EXPOSE,
+      'Access-Control-Max-Age': '300',
+    });
     if (origin) reply.header('Vary', 'Origin');
+    done();
   });
 
   app.options('/*', async (req, reply) => {

@@ -1,15 +1,16 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConflictError, TX_ATTEMPTS, type Sql, type SqlValue, type Store } from '../sql.js';
+import type { Sql, SqlValue, Store } from '../sql.js';
 import { loadMigrations } from '../migrate.js';
 import { startCheckpointer } from './checkpointer.js';
+import { GroupCommitter } from './group-commit.js';
 
 /**
  * SQLite engine. better-sqlite3 is synchronous, so one connection must never interleave two
- * transactions: `tx` queues them in-process, and `BEGIN IMMEDIATE` + busy_timeout serializes them
- * against other processes (the CLI) on the same file. Reads use a second connection, so they only
- * ever see committed data (WAL snapshot).
+ * transactions: `tx` queues them in-process and commits them in groups (group-commit.ts), and
+ * `BEGIN IMMEDIATE` + busy_timeout serializes them against other processes (the CLI) on the same
+ * file. Reads use a second connection, so they only ever see committed data (WAL snapshot).
  */
 export async function openSqliteStore(file: string): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
@@ -24,8 +25,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
   writer.pragma('journal_size_limit = 67108864');
   const stopCheckpointer = startCheckpointer(file);
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const writerSql = wrap(writer);
+  const committer = new GroupCommitter(writer, wrap(writer));
 
   const store: Store = {
     dialect: 'sqlite',
@@ -37,27 +37,11 @@ export async function openSqliteStore(file: string): Promise<Store> {
       all: (sql, params) => store.tx((t) => t.all(sql, params)),
       run: (sql, params) => store.tx((t) => t.run(sql, params)),
     },
-    async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
-      const run = async (): Promise<T> => {
-        for (let attempt = 1; ; attempt++) {
-          writer.exec('BEGIN IMMEDIATE');
-          try {
-            const result = await fn(writerSql);
-            writer.exec('COMMIT');
-            return result;
-          } catch (err) {
-            if (writer.inTransaction) writer.exec('ROLLBACK');
-            if (err instanceof ConflictError && attempt < TX_ATTEMPTS) continue;
-            throw err;
-          }
-        }
-      };
-      const next = queue.then(run, run);
-      queue = next.catch(() => undefined);
-      return next;
+    tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
+      return committer.run(fn);
     },
     async close() {
-      await queue;
+      await committer.drained();
       await stopCheckpointer();
       reader.close();
       writer.close();
@@ -73,6 +57,10 @@ function open(file: string): Database.Database {
   db.pragma(`synchronous = ${process.env.ONFILE_SQLITE_SYNCHRONOUS ?? 'NORMAL'}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
+  // A page cache that holds the hot index pages (ids and idempotency keys are random, so their
+  // inserts land on pages all over the index), and reads of the database file through mmap.
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
   return db;
 }
 

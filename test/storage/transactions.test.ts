@@ -1,0 +1,136 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { engines } from '../support/harness.js';
+import { dropSchema, pgSchema } from '../cli/process.js';
+import { openStore } from '../../src/storage/open.js';
+import { ConflictError, TX_ATTEMPTS, type Store } from '../../src/storage/sql.js';
+import { getObject, insertObject, updateObject } from '../../src/storage/repos/objects.js';
+
+// Store.tx as every service relies on it, on each engine. SQLite commits the transactions queued
+// together in one group (storage/sqlite/group-commit.ts); none of that may show: each transaction
+// still commits or rolls back alone, and none is answered before it is durable.
+for (const engine of engines()) {
+  describe(`storage: transactions [${engine}]`, () => {
+    let store: Store;
+    const dir = mkdtempSync(join(tmpdir(), 'onfile-tx-'));
+    const schema = engine === 'postgres' ? pgSchema() : undefined;
+    const scope = { accountId: 'acct_txtest00000001', livemode: false };
+    let n = 0;
+    const newId = () => `cus_tx${String(++n).padStart(12, '0')}`;
+    const exists = async (id: string) => (await getObject(store.read, scope, 'customer', id)) !== undefined;
+    const insertRow = (id: string, t: Parameters<Parameters<Store['tx']>[0]>[0]) =>
+      insertObject(t, scope, { type: 'customer', id, created: 1, data: { id, n: 0 }, internal: {} });
+
+    before(async () => {
+      store = await openStore({ dataDir: dir, databaseUrl: engine === 'postgres' ? process.env.DATABASE_URL : undefined, pgSchema: schema });
+    });
+    after(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (schema) await dropSchema(schema);
+    });
+
+    it('rolls back only the transaction that failed among many running at once', async () => {
+      const ids = Array.from({ length: 40 }, newId);
+      const failing = new Set([ids[3], ids[17], ids[39]]);
+      const results = await Promise.allSettled(
+        ids.map((id) =>
+          store.tx(async (t) => {
+            await insertRow(id, t);
+            if (failing.has(id)) throw new Error(`refused ${id}`);
+            return id;
+          }),
+        ),
+      );
+      for (const [i, r] of results.entries()) {
+        if (failing.has(ids[i])) {
+          assert.equal(r.status, 'rejected');
+          assert.equal((r as PromiseRejectedResult).reason.message, `refused ${ids[i]}`);
+          assert.equal(await exists(ids[i]), false, `${ids[i]} rolled back`);
+        } else {
+          assert.deepEqual(r, { status: 'fulfilled', value: ids[i] });
+          assert.equal(await exists(ids[i]), true, `${ids[i]} committed`);
+        }
+      }
+    });
+
+    it('answers a transaction only once its change is committed', async () => {
+      const ids = Array.from({ length: 30 }, newId);
+      // Checked the moment each promise settles, through the read connection (committed data only).
+      const seen = await Promise.all(ids.map((id) => store.tx((t) => insertRow(id, t)).then(() => exists(id))));
+      assert.deepEqual(seen, ids.map(() => true));
+    });
+
+    it('loses no update when many transactions change one row at once', async () => {
+      const id = newId();
+      await store.tx((t) => insertRow(id, t));
+      const increments = 25;
+      await Promise.all(
+        Array.from({ length: increments }, () =>
+          store.tx(async (t) => {
+            const row = (await getObject<{ id: string; n: number }>(t, scope, 'customer', id))!;
+            await updateObject(t, scope, row, { data: { id, n: row.data.n + 1 } });
+          }),
+        ),
+      );
+      const final = await getObject<{ n: number }>(store.read, scope, 'customer', id);
+      assert.equal(final?.data.n, increments);
+      assert.equal(final?.version, increments + 1);
+    });
+
+    it('runs a transaction again after a version conflict, seeing the change that beat it', async () => {
+      const id = newId();
+      await store.tx((t) => insertRow(id, t));
+      // Read outside the transaction, as a service does before deciding what to write: both readers
+      // may see version 1, and then one of the two writes fails its version check and runs again.
+      const bump = (by: number) =>
+        store.tx(async (t) => {
+          const row = (await getObject<{ id: string; n: number }>(store.read, scope, 'customer', id))!;
+          await updateObject(t, scope, row, { data: { id, n: row.data.n + by } });
+          return row.version;
+        });
+      const versions = await Promise.all([bump(1), bump(10)]);
+      const final = await getObject<{ n: number }>(store.read, scope, 'customer', id);
+      assert.equal(final?.data.n, 11, 'both changes applied');
+      assert.deepEqual([...versions].sort(), [1, 2], 'the second writer saw the first one’s version');
+    });
+
+    it('gives up on a transaction that keeps conflicting, after a bounded number of attempts', async () => {
+      let attempts = 0;
+      const other = newId();
+      const [stuck, fine] = await Promise.allSettled([
+        store.tx(async () => {
+          attempts++;
+          throw new ConflictError('always');
+        }),
+        store.tx((t) => insertRow(other, t)),
+      ]);
+      assert.equal(stuck.status, 'rejected');
+      assert.ok((stuck as PromiseRejectedResult).reason instanceof ConflictError);
+      assert.equal(attempts, TX_ATTEMPTS);
+      assert.equal(fine.status, 'fulfilled');
+      assert.equal(await exists(other), true);
+    });
+
+    it('keeps a failed statement from taking its neighbours down', async () => {
+      const ids = [newId(), newId(), newId()];
+      const dup = ids[0];
+      await store.tx((t) => insertRow(dup, t));
+      const results = await Promise.allSettled([
+        store.tx((t) => insertRow(ids[1], t)),
+        // The id is unique: this INSERT fails in the database, not in JavaScript.
+        store.tx(async (t) => {
+          await insertRow(ids[2], t);
+          await insertRow(dup, t);
+        }),
+      ]);
+      assert.equal(results[0].status, 'fulfilled');
+      assert.equal(results[1].status, 'rejected');
+      assert.equal(await exists(ids[1]), true);
+      assert.equal(await exists(ids[2]), false, 'the failed transaction’s first insert was rolled back too');
+    });
+  });
+}
