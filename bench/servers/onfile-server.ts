@@ -51,7 +51,7 @@ async function seedCustomers(args: { accountId: string; count: number; batch: nu
       const n = Math.min(args.batch, args.count - from);
       claimed += n;
       await store.tx(async (t) => {
-        const joined: Store = { dialect: store.dialect, read: t, autocommit: t, tx: <T>(fn: (s: Sql) => Promise<T>) => fn(t), close: async () => undefined };
+        const joined: Store = { dialect: store.dialect, read: t, autocommit: t, tx: <T>(fn: (s: Sql) => Promise<T>) => fn(t), claim: (fn) => fn(t), close: async () => undefined };
         const ctx = systemContext({ ...deps, store: joined }, account, false);
         for (let i = from; i < from + n; i++) {
           const params = decodeParams(createCustomerParams, {

@@ -33,15 +33,11 @@ export async function beginIdempotent(
 ): Promise<IdempotencyOutcome> {
   if (key.length > 255) throw errors.idempotencyKeyTooLong();
   const fingerprint = sha256Hex(stableStringify(req.params));
-  // Single-row statements, each atomic on its own: no BEGIN/COMMIT round trips on this hot path.
-  const existing = await claimIdempotencyKey(store.autocommit, scope, key, {
-    method: req.method,
-    path: req.path,
-    fingerprint,
-    requestId: req.requestId,
-    lockedUntil: req.nowMs + LOCK_MS,
-    created: Math.floor(req.nowMs / 1000),
-  });
+  // Single-row statements, each atomic on its own: no BEGIN/COMMIT round trips on this hot path. A
+  // fresh claim may come back before it commits: every transaction of this request checks the claim
+  // (storeRecordingCommits) and commits after it, and the response is sent only after one of them.
+  const claim = { method: req.method, path: req.path, fingerprint, requestId: req.requestId, lockedUntil: req.nowMs + LOCK_MS, created: Math.floor(req.nowMs / 1000) };
+  const existing = await store.claim((t) => claimIdempotencyKey(t, scope, key, claim), (found) => found === undefined);
   if (!existing) return { kind: 'execute' };
   if (existing.method !== req.method || existing.path !== req.path || existing.fingerprint !== fingerprint) {
     throw errors.idempotencyMismatch(key);
@@ -81,6 +77,7 @@ export function storeRecordingCommits(store: Store, scope: Scope, key: string, r
     dialect: store.dialect,
     read: store.read,
     autocommit: store.autocommit,
+    claim: (fn, early) => store.claim(fn, early),
     close: () => store.close(),
     base: store.base ?? store,
     async tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {

@@ -5,8 +5,37 @@ import { customAlphabet } from 'nanoid';
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const gen24 = customAlphabet(base62, 24);
 const gen14 = customAlphabet(base62, 14);
-const gen16 = customAlphabet(base62, 16);
 const gen32 = customAlphabet(base62, 32);
+const gen31 = customAlphabet(base62, 31);
+const gen99 = customAlphabet(base62, 99);
+
+/**
+ * Object ids lead with the creation time (milliseconds, 7 base62 characters, good until 2081) and
+ * end with random characters, like ULIDs: ids made together sort together, so each new id lands on
+ * the last page of the id indexes instead of on a random one. A group of inserts then rewrites a
+ * handful of index pages rather than one page per id. Ids stay opaque and unguessable in their
+ * random part (7 characters and more); only ids, never secrets, are made this way.
+ */
+const TIME_CHARS = 7;
+let lastMs = -1;
+let lastTimePart = '';
+function timePart(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    let n = ms;
+    let s = '';
+    for (let i = 0; i < TIME_CHARS; i++) {
+      s = base62[n % 62] + s;
+      n = Math.floor(n / 62);
+    }
+    lastMs = ms;
+    lastTimePart = s;
+  }
+  return lastTimePart;
+}
+const rand7 = customAlphabet(base62, 14 - TIME_CHARS);
+const rand9 = customAlphabet(base62, 16 - TIME_CHARS);
+const rand17 = customAlphabet(base62, 24 - TIME_CHARS);
 
 export const ID_PREFIX = {
   account: 'acct',
@@ -29,19 +58,20 @@ export type IdKind = keyof typeof ID_PREFIX;
 export function newId(kind: IdKind): string {
   const prefix = ID_PREFIX[kind];
   switch (kind) {
-    case 'customer':
     case 'request':
       return `${prefix}_${gen14()}`;
+    case 'customer':
+      return `${prefix}_${timePart()}${rand7()}`;
     case 'account':
-      return `${prefix}_${gen16()}`;
+      return `${prefix}_${timePart()}${rand9()}`;
     default:
-      return `${prefix}_${gen24()}`;
+      return `${prefix}_${timePart()}${rand17()}`;
   }
 }
 
 /** `<intent id>_secret_<random>`: Stripe.js derives the intent id from the part before `_secret_`. */
 export function newClientSecret(intentId: string): string {
-  return `${intentId}_secret_${intentId.startsWith('seti_') ? customAlphabet(base62, 31)() : gen24() + 'x'}`;
+  return `${intentId}_secret_${intentId.startsWith('seti_') ? gen31() : gen24() + 'x'}`;
 }
 
 export function newWebhookSecret(): string {
@@ -49,7 +79,7 @@ export function newWebhookSecret(): string {
 }
 
 export function newApiKey(kind: 'sk' | 'pk', livemode = false): string {
-  return `${kind}_${livemode ? 'live' : 'test'}_${customAlphabet(base62, 99)()}`;
+  return `${kind}_${livemode ? 'live' : 'test'}_${gen99()}`;
 }
 
 export function newToken(length = 32): string {

@@ -36,6 +36,14 @@ export interface Store {
    * failure rolls back and runs fn again, a bounded number of times.
    */
   tx<T>(fn: (t: Sql) => Promise<T>): Promise<T>;
+  /**
+   * A claim that the same request's next write confirms (an idempotency key): runs fn with its
+   * statements committed like `autocommit`'s, except that an engine may hand back a result for which
+   * `early(result)` holds before it is committed, so that the request's next transaction can share
+   * its commit (SQLite's group commit). Nothing may be answered to a client on such a result alone:
+   * the request's own later write commits after it, or fails if it never did.
+   */
+  claim<T>(fn: (t: Sql) => Promise<T>, early: (result: T) => boolean): Promise<T>;
   close(): Promise<void>;
   /**
    * The engine's own store when this one is a per-request wrapper (http/idempotency.ts): what is not

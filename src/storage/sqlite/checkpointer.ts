@@ -5,10 +5,15 @@ import { once } from 'node:events';
 /**
  * WAL checkpoints copy committed pages into the database file and fsync it. SQLite runs them by
  * default inside the COMMIT that crosses the threshold, which on this synchronous driver stalls the
- * event loop (and every request in flight) for the fsync. Here a worker thread with its own
+ * event loop (and every request in flight) for the copy. Here a worker thread with its own
  * connection checkpoints every few hundred milliseconds instead (PASSIVE: it never blocks readers or
  * the writer). Durability is unchanged: commits are in the WAL either way
  * (https://www.sqlite.org/wal.html#checkpointing).
+ *
+ * A PASSIVE checkpoint alone never lets the WAL start over while writes keep coming: the writer
+ * reuses the file from its beginning only when a transaction starts with every frame copied. So once
+ * the WAL holds `restartFrames` frames, the engine pauses its writer, the worker copies the last
+ * frames, and the next transaction restarts the WAL (see `restart`).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -17,10 +22,23 @@ const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 let timer;
 const checkpoint = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next tick retries */ }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    return { log: r.log, checkpointed: r.checkpointed };
+  } catch {
+    return undefined; // busy or closing: the next tick retries
+  }
 };
-const tick = () => { checkpoint(); timer = setTimeout(tick, workerData.intervalMs); };
-parentPort.on('message', () => {
+const tick = () => {
+  const r = checkpoint();
+  if (r) parentPort.postMessage({ kind: 'progress', ...r });
+  timer = setTimeout(tick, workerData.intervalMs);
+};
+parentPort.on('message', (msg) => {
+  if (msg === 'restart') {
+    parentPort.postMessage({ kind: 'restart', ...(checkpoint() ?? {}) });
+    return;
+  }
   clearTimeout(timer);
   checkpoint();
   db.close();
@@ -29,21 +47,52 @@ parentPort.on('message', () => {
 tick();
 `;
 
-/** Starts the checkpointing thread for `file`; the returned function stops it (bounded wait). */
-export function startCheckpointer(file: string, intervalMs = 250): () => Promise<void> {
+export interface Checkpointer {
+  /** Called after each periodic checkpoint with the WAL's frame count (since it last restarted). */
+  onProgress?: (walFrames: number) => void;
+  /** Copies every remaining frame; call it while nothing writes, so the next write restarts the WAL. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const RESTART_TIMEOUT_MS = 2000;
+
+/** Starts the checkpointing thread for `file`. */
+export function startCheckpointer(file: string, intervalMs = 250): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
   worker.on('error', () => undefined); // a failed checkpointer leaves the writer's backstop in charge
   worker.unref();
-  return async () => {
-    // Referenced again while stopping, so the process waits for the last checkpoint (bounded).
-    worker.ref();
-    const exited = once(worker, 'exit').then(() => 'exited' as const, () => 'exited' as const);
-    worker.postMessage('stop');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)));
-    const how = await Promise.race([exited, timeout]);
-    clearTimeout(timer);
-    if (how === 'timeout') await worker.terminate();
+  let restarted: (() => void) | undefined;
+  const checkpointer: Checkpointer = {
+    restart() {
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(done, RESTART_TIMEOUT_MS);
+        function done() {
+          clearTimeout(timer);
+          restarted = undefined;
+          resolve();
+        }
+        restarted = done;
+        worker.postMessage('restart');
+      });
+    },
+    async stop() {
+      // Referenced again while stopping, so the process waits for the last checkpoint (bounded).
+      worker.ref();
+      const exited = once(worker, 'exit').then(() => 'exited' as const, () => 'exited' as const);
+      worker.postMessage('stop');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)));
+      const how = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      restarted?.();
+      if (how === 'timeout') await worker.terminate();
+    },
   };
+  worker.on('message', (msg: { kind: string; log?: number }) => {
+    if (msg.kind === 'restart') restarted?.();
+    else if (msg.kind === 'progress' && typeof msg.log === 'number') checkpointer.onProgress?.(msg.log);
+  });
+  return checkpointer;
 }

@@ -12,6 +12,9 @@ import { GroupCommitter } from './group-commit.js';
  * `BEGIN IMMEDIATE` + busy_timeout serializes them against other processes (the CLI) on the same
  * file. Reads use a second connection, so they only ever see committed data (WAL snapshot).
  */
+/** About 40 MB of WAL: under a steady write load, a restart every second or so. */
+const WAL_RESTART_FRAMES = 10_000;
+
 export async function openSqliteStore(file: string): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
   const writer = open(file);
@@ -19,13 +22,16 @@ export async function openSqliteStore(file: string): Promise<Store> {
   const reader = open(file);
   reader.pragma('query_only = ON');
   // Checkpoints run on a worker thread (checkpointer.ts); the writer only checkpoints itself should
-  // the WAL ever reach ~40 MB (the worker stopped or fell behind).
-  writer.pragma('wal_autocheckpoint = 10000');
+  // the WAL ever reach ~120 MB (the worker stopped, or restarts keep failing).
+  writer.pragma(`wal_autocheckpoint = ${3 * WAL_RESTART_FRAMES}`);
   // Once checkpointed, a WAL file that grew under load is cut back to this size when it restarts.
   writer.pragma('journal_size_limit = 67108864');
-  const stopCheckpointer = startCheckpointer(file);
-
+  const checkpointer = startCheckpointer(file);
   const committer = new GroupCommitter(writer, wrap(writer));
+  // A WAL that grew past WAL_RESTART_FRAMES frames restarts: see checkpointer.ts.
+  checkpointer.onProgress = (walFrames) => {
+    if (walFrames >= WAL_RESTART_FRAMES) committer.pause(() => checkpointer.restart());
+  };
 
   const store: Store = {
     dialect: 'sqlite',
@@ -40,9 +46,12 @@ export async function openSqliteStore(file: string): Promise<Store> {
     tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       return committer.run(fn);
     },
+    claim<T>(fn: (t: Sql) => Promise<T>, early: (result: T) => boolean): Promise<T> {
+      return committer.run(fn, early);
+    },
     async close() {
       await committer.drained();
-      await stopCheckpointer();
+      await checkpointer.stop();
       reader.close();
       writer.close();
     },

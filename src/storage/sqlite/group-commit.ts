@@ -3,12 +3,19 @@ import { ConflictError, TX_ATTEMPTS, type Sql } from '../sql.js';
 
 /** Most transactions one COMMIT carries; bounds how long a group holds the writer. */
 const MAX_GROUP = 64;
+/**
+ * How many promise-callback turns a group waits, after its last transaction, for the requests it
+ * answered early to queue their next transaction. Requests that take longer commit in the next group.
+ */
+const JOIN_HOPS = 32;
 
 interface Job {
   fn: (t: Sql) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
   attempt: number;
+  /** Store.claim: the result may be handed back before the commit when this holds. */
+  early?: (value: unknown) => boolean;
 }
 
 type Outcome = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; err: unknown };
@@ -25,6 +32,11 @@ type Outcome = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; e
  * - a ConflictError (an optimistic version check against a row read outside the transaction) is
  *   retried in the next group, after this one committed, when reads see the newer row.
  *
+ * The one exception is Store.claim (an idempotency key's claim): its result comes back as soon as
+ * its savepoint is released, and the group waits a few promise-callback turns (never for I/O) for
+ * what the request does next (its state change) to join the same commit. A request then costs one commit instead of two, and its
+ * response still waits for a commit that includes its claim.
+ *
  * Consecutive inserts touch the same B-tree pages, so a group writes far fewer pages than its
  * transactions would one by one (https://www.sqlite.org/wal.html).
  */
@@ -33,6 +45,9 @@ export class GroupCommitter {
   private scheduled = false;
   private running = false;
   private idle: (() => void)[] = [];
+  /** While set, no group starts (pause). */
+  private gate?: Promise<void>;
+  private groupEnded: (() => void)[] = [];
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -52,21 +67,38 @@ export class GroupCommitter {
     this.rollbackTo = db.prepare('ROLLBACK TO onfile_tx');
   }
 
-  run<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
+  run<T>(fn: (t: Sql) => Promise<T>, early?: (value: T) => boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject, attempt: 1 });
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject, attempt: 1, early: early as Job['early'] });
       this.schedule();
     });
   }
 
   /** Resolves once every transaction queued so far has finished. */
   drained(): Promise<void> {
-    if (!this.running && !this.pending.length) return Promise.resolve();
+    if (!this.running && !this.gate && !this.pending.length) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /**
+   * Runs `task` once the group in progress (if any) has committed, with no group starting until it
+   * is done; transactions queued meanwhile wait and then commit together.
+   */
+  pause(task: () => Promise<void>): void {
+    if (this.gate) return;
+    const groupEnded = this.running ? new Promise<void>((resolve) => this.groupEnded.push(resolve)) : Promise.resolve();
+    this.gate = groupEnded
+      .then(task)
+      .catch(() => undefined)
+      .finally(() => {
+        this.gate = undefined;
+        this.schedule();
+        this.settleIdle();
+      });
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    if (this.scheduled || this.running || this.gate || !this.pending.length) return;
     this.scheduled = true;
     // After the current I/O phase: every request parsed in it has queued its transaction by then.
     setImmediate(() => {
@@ -76,7 +108,7 @@ export class GroupCommitter {
   }
 
   private async runGroup(): Promise<void> {
-    if (this.running || !this.pending.length) return;
+    if (this.running || this.gate || !this.pending.length) return;
     this.running = true;
     const group = this.pending.splice(0, MAX_GROUP);
     const outcomes: Outcome[] = [];
@@ -88,8 +120,19 @@ export class GroupCommitter {
       for (const job of group) job.reject(err);
       return this.finishGroup(retry);
     }
+    let answeredEarly = false;
     let groupError: unknown;
-    for (const job of group) {
+    for (let i = 0; ; i++) {
+      if (i === group.length) {
+        // Early answers set their requests going again, through promise callbacks only (no I/O):
+        // let those run, and take what they queue (the requests' state changes) into this commit.
+        if (!answeredEarly || groupError !== undefined) break;
+        answeredEarly = false;
+        for (let hop = 0; hop < JOIN_HOPS && !this.pending.length; hop++) await undefined;
+        if (!this.pending.length || group.length >= MAX_GROUP) break;
+        group.push(...this.pending.splice(0, MAX_GROUP - group.length));
+      }
+      const job = group[i];
       if (groupError !== undefined) {
         outcomes.push({ job, ok: false, err: groupError });
         continue;
@@ -99,6 +142,10 @@ export class GroupCommitter {
         const value = await job.fn(this.sql);
         this.release.run();
         outcomes.push({ job, ok: true, value });
+        if (job.early?.(value)) {
+          answeredEarly = true;
+          job.resolve(value);
+        }
       } catch (err) {
         if (!this.db.inTransaction) {
           // SQLite rolled the whole transaction back by itself (disk full, I/O error): the
@@ -116,8 +163,7 @@ export class GroupCommitter {
       }
     }
     if (groupError !== undefined) {
-      for (const o of outcomes) if (o.ok) o.job.reject(groupError);
-      for (const o of outcomes) if (!o.ok) o.job.reject(o.err);
+      for (const o of outcomes) o.job.reject(o.ok ? groupError : o.err);
       if (this.db.inTransaction) this.rollback.run();
       return this.finishGroup(retry);
     }
@@ -125,6 +171,7 @@ export class GroupCommitter {
       this.commit.run();
     } catch (err) {
       if (this.db.inTransaction) this.rollback.run();
+      // An early-answered claim is already out; its request's next write finds the claim missing.
       for (const o of outcomes) o.job.reject(o.ok ? err : o.err);
       return this.finishGroup(retry);
     }
@@ -137,8 +184,13 @@ export class GroupCommitter {
 
   private finishGroup(retry: Job[]): void {
     this.running = false;
+    for (const resolve of this.groupEnded.splice(0)) resolve();
     if (retry.length) this.pending.unshift(...retry);
-    if (this.pending.length) this.schedule();
-    else for (const resolve of this.idle.splice(0)) resolve();
+    this.schedule();
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    if (!this.running && !this.gate && !this.pending.length) for (const resolve of this.idle.splice(0)) resolve();
   }
 }
