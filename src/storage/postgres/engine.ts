@@ -25,8 +25,17 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
   if (schema) {
     const setup = new pg.Client({ connectionString: opts.url });
     await setup.connect();
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-    await setup.end();
+    try {
+      await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } catch (err) {
+      // IF NOT EXISTS is not safe against a concurrent CREATE: two processes starting together on
+      // a new schema can both pass the check, and the loser gets unique_violation (or
+      // duplicate_schema). Either way the schema exists now, which is all this wants.
+      const code = (err as { code?: string }).code;
+      if (code !== '23505' && code !== '42P06') throw err;
+    } finally {
+      await setup.end();
+    }
   }
   const pool = new pg.Pool({
     connectionString: opts.url,
