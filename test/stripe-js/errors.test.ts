@@ -1,38 +1,12 @@
 // Failure paths (client.md §2.1, §6): API errors pass through as {error}, network failures are
 // api_connection_error, integration mistakes throw synchronously; promises never reject.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { deadPort, invoke, launchBrowser, Stub, type BrowserHandle } from './harness.js';
+import { describe, test } from 'node:test';
+import { deadPort, invoke, useLibraryPage } from './harness.js';
 import { PI, PI_SECRET, PK, SETI_SECRET, paymentIntentBody, setupIntentBody } from './fixtures.js';
 import { chromiumSkip } from '../support/tools.js';
 
-let site: Stub;
-let api: Stub;
-let browser: BrowserHandle;
-let page: Page;
-
-before(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  [site, api] = await Promise.all([Stub.start(), Stub.start()]);
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  await browser?.close();
-  await Promise.all([site?.close(), api?.close()]);
-});
-beforeEach(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  site.requests.length = 0;
-  api.requests.length = 0;
-  page = await browser.context.newPage();
-  await page.goto(`${site.origin}/page?script=${encodeURIComponent(`${api.origin}/v3/`)}`);
-});
-afterEach(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  await page.close();
-});
+const env = useLibraryPage();
 
 describe('API errors', { skip: chromiumSkip }, () => {
   test('the body error object is passed through, including the embedded intent', async () => {
@@ -44,12 +18,12 @@ describe('API errors', { skip: chromiumSkip }, () => {
       request_log_url: 'http://127.0.0.1/logs/req_1',
       setup_intent: setupIntentBody({ status: 'succeeded' }),
     };
-    api.respond = () => ({ status: 400, json: { error } });
-    const out = await invoke(page, {
+    env.api.respond = () => ({ status: 400, json: { error } });
+    const out = await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPaySetup',
-      args: [SETI_SECRET, { return_url: `${site.origin}/done` }],
+      args: [SETI_SECRET, { return_url: `${env.site.origin}/done` }],
     });
     assert.deepEqual(out, { result: { error } });
   });
@@ -61,26 +35,26 @@ describe('API errors', { skip: chromiumSkip }, () => {
       message: 'The provided PaymentMethod has failed authentication.',
       payment_intent: paymentIntentBody({ status: 'requires_payment_method' }),
     };
-    api.respond = () => ({ status: 402, json: { error } });
-    const out = await invoke(page, {
+    env.api.respond = () => ({ status: 402, json: { error } });
+    const out = await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPayPayment',
-      args: [PI_SECRET, { return_url: `${site.origin}/done` }],
+      args: [PI_SECRET, { return_url: `${env.site.origin}/done` }],
     });
     assert.deepEqual(out, { result: { error } });
   });
 
   test('a 401 on retrieve resolves {error}', async () => {
     const error = { type: 'invalid_request_error', message: 'Invalid API Key provided: pk_test_****0000' };
-    api.respond = () => ({ status: 401, json: { error } });
-    const out = await invoke(page, { key: PK, options: { apiHost: api.origin }, method: 'retrievePaymentIntent', args: [PI_SECRET] });
+    env.api.respond = () => ({ status: 401, json: { error } });
+    const out = await invoke(env.page, { key: PK, options: { apiHost: env.api.origin }, method: 'retrievePaymentIntent', args: [PI_SECRET] });
     assert.deepEqual(out, { result: { error } });
   });
 
   test('a non-JSON answer resolves api_error', async () => {
-    api.respond = () => ({ status: 502, text: '<html>Bad Gateway</html>', contentType: 'text/html' });
-    const out = await invoke(page, { key: PK, options: { apiHost: api.origin }, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
+    env.api.respond = () => ({ status: 502, text: '<html>Bad Gateway</html>', contentType: 'text/html' });
+    const out = await invoke(env.page, { key: PK, options: { apiHost: env.api.origin }, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
     assert.ok('result' in out, JSON.stringify(out));
     assert.equal(out.result.error.type, 'api_error');
     assert.match(out.result.error.message, /502/);
@@ -88,8 +62,8 @@ describe('API errors', { skip: chromiumSkip }, () => {
   });
 
   test('a 200 that is not the expected intent resolves api_error', async () => {
-    api.respond = () => ({ status: 200, json: setupIntentBody() });
-    const out = await invoke(page, { key: PK, options: { apiHost: api.origin }, method: 'retrievePaymentIntent', args: [PI_SECRET] });
+    env.api.respond = () => ({ status: 200, json: setupIntentBody() });
+    const out = await invoke(env.page, { key: PK, options: { apiHost: env.api.origin }, method: 'retrievePaymentIntent', args: [PI_SECRET] });
     assert.ok('result' in out, JSON.stringify(out));
     assert.equal(out.result.error.type, 'api_error');
   });
@@ -99,11 +73,11 @@ describe('network failure', { skip: chromiumSkip }, () => {
   test('a dead port resolves api_connection_error for confirm and retrieve', async () => {
     const dead = `http://127.0.0.1:${await deadPort()}`;
     for (const [method, args] of [
-      ['confirmAmazonPaySetup', [SETI_SECRET, { return_url: `${site.origin}/done` }]],
+      ['confirmAmazonPaySetup', [SETI_SECRET, { return_url: `${env.site.origin}/done` }]],
       ['retrievePaymentIntent', [PI_SECRET]],
       ['handleNextAction', [{ clientSecret: PI_SECRET }]],
     ] as const) {
-      const out = await invoke(page, { key: PK, options: { apiHost: dead }, method, args: [...args] });
+      const out = await invoke(env.page, { key: PK, options: { apiHost: dead }, method, args: [...args] });
       assert.ok('result' in out, `${method}: ${JSON.stringify(out)}`);
       assert.equal(out.result.error.type, 'api_connection_error', method);
       assert.equal(typeof out.result.error.message, 'string', method);
@@ -114,7 +88,7 @@ describe('network failure', { skip: chromiumSkip }, () => {
 
 describe('integration mistakes throw synchronously', { skip: chromiumSkip }, () => {
   const thrown = async (spec: Parameters<typeof invoke>[1]): Promise<string> => {
-    const out = await invoke(page, spec);
+    const out = await invoke(env.page, spec);
     assert.ok('thrown' in out, `expected a synchronous throw, got ${JSON.stringify(out)}`);
     assert.equal(out.thrown.name, 'IntegrationError');
     return out.thrown.message;
@@ -125,11 +99,11 @@ describe('integration mistakes throw synchronously', { skip: chromiumSkip }, () 
     assert.match(await thrown({ key: 'sk_test_123' }), /secret key/);
     assert.match(await thrown({ key: 'rk_test_123' }), /secret key/);
     assert.match(await thrown({ key: PK, options: { apiHost: 'ftp://127.0.0.1' } }), /apiHost/);
-    assert.equal(api.apiRequests().length, 0);
+    assert.equal(env.api.apiRequests().length, 0);
   });
 
   test('malformed or mismatched client secrets throw', async () => {
-    const opts = { apiHost: api.origin };
+    const opts = { apiHost: env.api.origin };
     const cases: Array<[string, unknown[]]> = [
       ['confirmAmazonPaySetup', ['seti_123']],
       ['confirmAmazonPaySetup', [PI_SECRET, {}]],
@@ -143,46 +117,46 @@ describe('integration mistakes throw synchronously', { skip: chromiumSkip }, () 
       ['handleNextAction', [{ clientSecret: 'cus_123_secret_abc' }]],
     ];
     for (const [method, args] of cases) await thrown({ key: PK, options: opts, method, args });
-    assert.equal(api.apiRequests().length, 0, 'nothing is sent for a malformed call');
+    assert.equal(env.api.apiRequests().length, 0, 'nothing is sent for a malformed call');
   });
 
   test('bad data and options throw', async () => {
-    const opts = { apiHost: api.origin };
+    const opts = { apiHost: env.api.origin };
     await thrown({ key: PK, options: opts, method: 'confirmAmazonPaySetup', args: [SETI_SECRET, 'return_url'] });
     await thrown({ key: PK, options: opts, method: 'confirmAmazonPaySetup', args: [SETI_SECRET, { return_url: 5 }] });
     await thrown({ key: PK, options: opts, method: 'confirmAmazonPaySetup', args: [SETI_SECRET, { payment_method: 5 }] });
     await thrown({ key: PK, options: opts, method: 'confirmAmazonPayPayment', args: [PI_SECRET, {}, { handleActions: 'no' }] });
-    assert.equal(api.apiRequests().length, 0);
+    assert.equal(env.api.apiRequests().length, 0);
   });
 });
 
 describe('construction and API origin', { skip: chromiumSkip }, () => {
   test('Stripe.version is dahlia and _registerWrapper exists', async () => {
-    const out = await invoke(page, { key: PK });
+    const out = await invoke(env.page, { key: PK });
     assert.deepEqual(out, { constructed: true, version: 'dahlia', registerWrapper: 'function' });
   });
 
   test('without apiHost, calls go to the origin the script was loaded from', async () => {
-    api.respond = () => ({ status: 200, json: setupIntentBody() });
-    const out = await invoke(page, { key: PK, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
+    env.api.respond = () => ({ status: 200, json: setupIntentBody() });
+    const out = await invoke(env.page, { key: PK, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
     assert.deepEqual(out, { result: { setupIntent: setupIntentBody() } });
-    assert.equal(api.apiRequests().length, 1);
-    assert.equal(site.apiRequests().length, 0);
+    assert.equal(env.api.apiRequests().length, 1);
+    assert.equal(env.site.apiRequests().length, 0);
   });
 
   test('an inline script falls back to the page origin', async () => {
-    await page.goto(`${site.origin}/inline-page`);
-    site.respond = () => ({ status: 200, json: setupIntentBody() });
-    const out = await invoke(page, { key: PK, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
+    await env.page.goto(`${env.site.origin}/inline-page`);
+    env.site.respond = () => ({ status: 200, json: setupIntentBody() });
+    const out = await invoke(env.page, { key: PK, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
     assert.deepEqual(out, { result: { setupIntent: setupIntentBody() } });
-    assert.equal(site.apiRequests().length, 1);
-    assert.equal(api.apiRequests().length, 0);
+    assert.equal(env.site.apiRequests().length, 1);
+    assert.equal(env.api.apiRequests().length, 0);
   });
 
   test('apiHost with a base path prefixes every call', async () => {
-    api.respond = () => ({ status: 200, json: setupIntentBody() });
-    await invoke(page, { key: PK, options: { apiHost: `${api.origin}/stripe/` }, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
-    assert.deepEqual(api.requests.filter((r) => r.path.includes('setup_intents')).map((r) => r.path), [
+    env.api.respond = () => ({ status: 200, json: setupIntentBody() });
+    await invoke(env.page, { key: PK, options: { apiHost: `${env.api.origin}/stripe/` }, method: 'retrieveSetupIntent', args: [SETI_SECRET] });
+    assert.deepEqual(env.api.requests.filter((r) => r.path.includes('setup_intents')).map((r) => r.path), [
       '/stripe/v1/setup_intents/seti_1Qa2Bc3De4Fg5Hi6Jk7Lm8No',
     ]);
   });

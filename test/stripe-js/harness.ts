@@ -1,6 +1,7 @@
 // Test harness for the browser library: loopback stub servers standing in for the onfile API
 // (wire contract only), and a Debian-chromium browser driven by playwright-core.
 import { once } from 'node:events';
+import { after, afterEach, before, beforeEach } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import qs from 'qs';
 import { getBrowserBundle } from '../../packages/stripe-js/serve.js';
-import { chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
+import { chromiumExecutable, chromiumSkip, CHROMIUM_ARGS } from '../support/tools.js';
 
 /** How long any single wait in these tests may take before it counts as a failure. */
 export const WAIT_MS = 5_000;
@@ -187,6 +188,51 @@ export async function launchBrowser(): Promise<BrowserHandle> {
     process.off('exit', removeDir);
     throw err;
   }
+}
+
+/** What every browser-library suite works with; `page` is fresh for each test. */
+export interface LibraryPage {
+  /** Serves the merchant page. */
+  site: Stub;
+  /** Stands in for the onfile API, on another origin. */
+  api: Stub;
+  browser: BrowserHandle;
+  page: Page;
+  /** The merchant page, which loads the library from `api`'s /v3/. */
+  pageUrl: string;
+}
+
+/**
+ * Registers the suite's hooks: two stubs and a browser for the file, and for each test a new page
+ * on the merchant origin with the library loaded (after `beforeLoad`, e.g. setting `api.respond`).
+ * Nothing starts when Chromium is missing (the suite is skipped).
+ */
+export function useLibraryPage(opts: { beforeLoad?: (env: LibraryPage) => void } = {}): LibraryPage {
+  const env = {} as LibraryPage;
+  before(async () => {
+    if (chromiumSkip) return;
+    [env.site, env.api] = await Promise.all([Stub.start(), Stub.start()]);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    if (chromiumSkip) return;
+    await env.browser?.close();
+    await Promise.all([env.site?.close(), env.api?.close()]);
+  });
+  beforeEach(async () => {
+    if (chromiumSkip) return;
+    env.site.requests.length = 0;
+    env.api.requests.length = 0;
+    opts.beforeLoad?.(env);
+    env.page = await env.browser.context.newPage();
+    env.pageUrl = `${env.site.origin}/page?script=${encodeURIComponent(`${env.api.origin}/v3/`)}`;
+    await env.page.goto(env.pageUrl);
+  });
+  afterEach(async () => {
+    if (chromiumSkip) return;
+    await env.page.close();
+  });
+  return env;
 }
 
 /** Reject if `promise` takes longer than `ms` (page.evaluate itself has no timeout). */

@@ -1,54 +1,31 @@
 // Wire contract of the browser library (client.md §3): exact params, key as a parameter,
 // simple CORS requests, against a loopback stub standing in for the API.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { invoke, launchBrowser, Stub, type BrowserHandle, type RecordedRequest } from './harness.js';
+import { describe, test } from 'node:test';
+import { invoke, type RecordedRequest, useLibraryPage } from './harness.js';
 import { PI, PI_SECRET, PK, SETI, SETI_SECRET, paymentIntentBody, setupIntentBody } from './fixtures.js';
 import { chromiumSkip } from '../support/tools.js';
 
 const MANDATE = { customer_acceptance: { type: 'online', online: { infer_from_client: 'true' } } };
 
-let site: Stub; // serves the merchant page
-let api: Stub; // stands in for the onfile API (another origin)
-let browser: BrowserHandle;
-let page: Page;
-
-before(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  [site, api] = await Promise.all([Stub.start(), Stub.start()]);
-  browser = await launchBrowser();
-});
-after(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  await browser?.close();
-  await Promise.all([site?.close(), api?.close()]);
-});
-beforeEach(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  site.requests.length = 0;
-  api.requests.length = 0;
-  api.respond = (req) => {
-    if (req.path.startsWith('/v1/setup_intents/')) return { status: 200, json: setupIntentBody() };
-    if (req.path.startsWith('/v1/payment_intents/')) return { status: 200, json: paymentIntentBody() };
-    return { status: 404, json: { error: { type: 'invalid_request_error', message: 'unexpected path' } } };
-  };
-  page = await browser.context.newPage();
-  await page.goto(`${site.origin}/page?script=${encodeURIComponent(`${api.origin}/v3/`)}`);
-});
-afterEach(async () => {
-  if (chromiumSkip) return; // the suite is skipped: no browser to start
-  await page.close();
+const env = useLibraryPage({
+  beforeLoad: ({ api }) => {
+    api.respond = (req) => {
+      if (req.path.startsWith('/v1/setup_intents/')) return { status: 200, json: setupIntentBody() };
+      if (req.path.startsWith('/v1/payment_intents/')) return { status: 200, json: paymentIntentBody() };
+      return { status: 404, json: { error: { type: 'invalid_request_error', message: 'unexpected path' } } };
+    };
+  },
 });
 
 /** The single API request made, after checking it was a CORS simple request. */
 function onlyApiRequest(): RecordedRequest {
-  const reqs = api.apiRequests();
+  const reqs = env.api.apiRequests();
   assert.equal(reqs.filter((r) => r.method === 'OPTIONS').length, 0, 'no CORS preflight');
   assert.equal(reqs.length, 1, `exactly one API request, got ${reqs.map((r) => `${r.method} ${r.path}`).join(', ')}`);
   const req = reqs[0]!;
   assert.equal(req.headers.authorization, undefined, 'never an Authorization header');
-  assert.equal(req.headers.origin, site.origin, 'cross-origin call from the merchant page');
+  assert.equal(req.headers.origin, env.site.origin, 'cross-origin call from the merchant page');
   return req;
 }
 
@@ -63,13 +40,13 @@ function keys(raw: string): string[] {
   return [...new URLSearchParams(raw).keys()].sort();
 }
 
-const returnUrl = (): string => `${site.origin}/setup/complete?order=42`;
+const returnUrl = (): string => `${env.site.origin}/setup/complete?order=42`;
 
 describe('confirmAmazonPaySetup', { skip: chromiumSkip }, () => {
   test('posts the documented confirm params with version and account options', async () => {
-    const out = await invoke(page, {
+    const out = await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin, apiVersion: '2026-10-28.endive', stripeAccount: 'acct_1Conn' },
+      options: { apiHost: env.api.origin, apiVersion: '2026-10-28.endive', stripeAccount: 'acct_1Conn' },
       method: 'confirmAmazonPaySetup',
       args: [SETI_SECRET, { return_url: returnUrl() }, { handleActions: false }],
     });
@@ -96,9 +73,9 @@ describe('confirmAmazonPaySetup', { skip: chromiumSkip }, () => {
 
   test('mandate default matches the seed snippet, which passes mandate_data explicitly', async () => {
     const seedMandate = { customer_acceptance: { type: 'online', online: { infer_from_client: true } } };
-    const out = await invoke(page, {
+    const out = await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPaySetup',
       args: [SETI_SECRET, { return_url: returnUrl(), mandate_data: seedMandate }, { handleActions: false }],
     });
@@ -111,9 +88,9 @@ describe('confirmAmazonPaySetup', { skip: chromiumSkip }, () => {
 
   test('sends an existing PaymentMethod id as payment_method and keeps caller mandate_data', async () => {
     const offline = { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.1', user_agent: 'ua' } } };
-    await invoke(page, {
+    await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPaySetup',
       args: [SETI_SECRET, { return_url: returnUrl(), payment_method: 'pm_1Saved', mandate_data: offline }, { handleActions: false }],
     });
@@ -129,9 +106,9 @@ describe('confirmAmazonPaySetup', { skip: chromiumSkip }, () => {
   });
 
   test('creates the PaymentMethod inline with billing details (object form and payment_method_data)', async () => {
-    await invoke(page, {
+    await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPaySetup',
       args: [
         SETI_SECRET,
@@ -164,9 +141,9 @@ describe('confirmAmazonPaySetup', { skip: chromiumSkip }, () => {
 
 describe('confirmAmazonPayPayment', { skip: chromiumSkip }, () => {
   test('posts to the PaymentIntent confirm path; setup_future_usage brings the inferred mandate', async () => {
-    const out = await invoke(page, {
+    const out = await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPayPayment',
       args: [
         PI_SECRET,
@@ -196,9 +173,9 @@ describe('confirmAmazonPayPayment', { skip: chromiumSkip }, () => {
   });
 
   test('one-off payment sends no mandate_data', async () => {
-    await invoke(page, {
+    await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin },
+      options: { apiHost: env.api.origin },
       method: 'confirmAmazonPayPayment',
       args: [PI_SECRET, { return_url: returnUrl() }, { handleActions: false }],
     });
@@ -215,9 +192,9 @@ describe('confirmAmazonPayPayment', { skip: chromiumSkip }, () => {
 
 describe('retrieve', { skip: chromiumSkip }, () => {
   test('retrieveSetupIntent is a GET with client_secret, is_stripe_sdk and key in the query', async () => {
-    const out = await invoke(page, {
+    const out = await invoke(env.page, {
       key: PK,
-      options: { apiHost: api.origin, apiVersion: '2026-10-28.endive' },
+      options: { apiHost: env.api.origin, apiVersion: '2026-10-28.endive' },
       method: 'retrieveSetupIntent',
       args: [SETI_SECRET],
     });
@@ -238,15 +215,15 @@ describe('retrieve', { skip: chromiumSkip }, () => {
   test('retrievePaymentIntent is a GET on the PaymentIntent and never handles actions', async () => {
     const pending = paymentIntentBody({
       status: 'requires_action',
-      next_action: { type: 'redirect_to_url', redirect_to_url: { url: `${site.origin}/authorize/x`, return_url: null } },
+      next_action: { type: 'redirect_to_url', redirect_to_url: { url: `${env.site.origin}/authorize/x`, return_url: null } },
     });
-    api.respond = () => ({ status: 200, json: pending });
-    const out = await invoke(page, { key: PK, options: { apiHost: api.origin }, method: 'retrievePaymentIntent', args: [PI_SECRET] });
+    env.api.respond = () => ({ status: 200, json: pending });
+    const out = await invoke(env.page, { key: PK, options: { apiHost: env.api.origin }, method: 'retrievePaymentIntent', args: [PI_SECRET] });
     assert.deepEqual(out, { result: { paymentIntent: pending } });
     const req = onlyApiRequest();
     assert.equal(req.method, 'GET');
     assert.equal(req.path, `/v1/payment_intents/${PI}`);
     assert.deepEqual(req.query, { client_secret: PI_SECRET, is_stripe_sdk: 'false', key: PK });
-    assert.equal(site.requests.filter((r) => r.path.startsWith('/authorize/')).length, 0);
+    assert.equal(env.site.requests.filter((r) => r.path.startsWith('/authorize/')).length, 0);
   });
 });
