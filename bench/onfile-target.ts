@@ -32,10 +32,10 @@ interface OnfileReady {
 const SERVER_FILE = fileURLToPath(new URL('./servers/onfile-server.ts', import.meta.url));
 
 /** Starts onfile on a store of its own: a temp SQLite directory, or a fresh PostgreSQL schema. */
-export async function startOnfile(engine: EngineName, sdk: SdkShape, databaseUrl?: string): Promise<OnfileTarget> {
+export async function startOnfile(engine: EngineName, sdk: SdkShape, databaseUrl: string | undefined, workers: number): Promise<OnfileTarget> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onfile-bench-'));
   const schema = engine === 'postgres' ? `bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}` : '';
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_PG_SCHEMA: schema };
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATA_DIR: dataDir, BENCH_PG_SCHEMA: schema, BENCH_WORKERS: String(workers) };
   if (engine === 'postgres') env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
   let child: ChildServer<OnfileReady>;

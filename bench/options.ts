@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { defaultWorkerCount } from '../src/config/config.js';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -20,6 +21,8 @@ export interface BenchOptions {
   databaseUrl?: string;
   /** Write a CPU profile of onfile for each measured run into this directory. */
   profileDir?: string;
+  /** onfile's HTTP worker processes; by default what `npm start` runs on this machine. */
+  workers: number;
 }
 
 const HELP = `npm run bench -- [options]     (each option also reads BENCH_<NAME> from the environment)
@@ -31,7 +34,8 @@ const HELP = `npm run bench -- [options]     (each option also reads BENCH_<NAME
   --seed-timeout N    seconds the load may take at most (BENCH_SEED_TIMEOUT, default 600)
   --engines a,b       sqlite,postgres (BENCH_ENGINES; postgres only when DATABASE_URL is set)
   --phases a,b        run only these phases (BENCH_PHASES)
-  --profile DIR       CPU profile of onfile per measured run, into DIR (BENCH_PROFILE)`;
+  --profile DIR       CPU profile of onfile per measured run, into DIR (BENCH_PROFILE; needs --workers 1)
+  --workers N         onfile's HTTP worker processes (BENCH_WORKERS, default as npm start: one per core, at most 4)`;
 
 /** Flags first, then BENCH_* environment variables, then the issue's defaults. */
 export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchOptions {
@@ -47,6 +51,7 @@ export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       engines: { type: 'string' },
       phases: { type: 'string' },
       profile: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -69,6 +74,7 @@ export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
   const wanted = list(values.engines, 'BENCH_ENGINES');
   for (const e of wanted) if (e !== 'sqlite' && e !== 'postgres') throw new Error(`unknown engine ${e}`);
   if (wanted.includes('postgres') && !databaseUrl) throw new Error('the postgres engine needs DATABASE_URL');
+  const profileDir = values.profile ?? (env.BENCH_PROFILE || undefined);
   return {
     seconds: num(values.seconds, 'BENCH_SECONDS', 10, 1),
     warmupSeconds: num(values.warmup, 'BENCH_WARMUP', 2, 0),
@@ -79,6 +85,8 @@ export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
     engines: wanted.length ? (wanted as EngineName[]) : available,
     phases: list(values.phases, 'BENCH_PHASES'),
     databaseUrl,
-    profileDir: values.profile ?? (env.BENCH_PROFILE || undefined),
+    profileDir,
+    // A CPU profile is of one process.
+    workers: Math.floor(num(values.workers, 'BENCH_WORKERS', profileDir ? 1 : defaultWorkerCount(), 1)),
   };
 }

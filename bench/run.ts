@@ -44,7 +44,7 @@ async function main(): Promise<void> {
 
 async function benchEngine(engine: EngineName, options: BenchOptions, sdk: SdkShape, bare: LoadTarget): Promise<EngineResult> {
   log(`\n== ${engineLabel(engine)} ==`);
-  const onfile = await startOnfile(engine, sdk, options.databaseUrl);
+  const onfile = await startOnfile(engine, sdk, options.databaseUrl, options.workers);
   try {
     const target: LoadTarget = { label: 'onfile', url: onfile.url, cpu: () => onfile.cpu() };
     const env: PhaseEnv = { onfile, sdk, options };

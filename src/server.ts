@@ -17,9 +17,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServerOptions {
+  clock?: Clock;
+  /**
+   * One HTTP worker of a cluster (cluster/): it serves requests only. The primary process runs the
+   * background workers and SQLite's checkpoints, once for all.
+   */
+  clusterWorker?: boolean;
+}
+
 /** Opens storage, builds the HTTP app and background workers, and listens. */
-export async function startServer(config: Config, opts: { clock?: Clock } = {}): Promise<RunningServer> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, pgSchema: config.pgSchema });
+export async function startServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgSchema: config.pgSchema,
+    checkpoints: !opts.clusterWorker,
+  });
   let url = config.publicUrl ?? '';
   const deps: Deps = { store, clock: opts.clock ?? systemClock, publicUrl: () => url };
   const app = await buildApp(deps, {
@@ -34,7 +48,7 @@ export async function startServer(config: Config, opts: { clock?: Clock } = {}):
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (!config.publicUrl) url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const stopBackground = startBackground(deps);
+  const stopBackground = opts.clusterWorker ? async () => undefined : startBackground(deps);
   return {
     app,
     deps,

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { loadConfig } from '../../src/config/config.js';
 import { startServer } from '../../src/server.js';
+import { startCluster } from '../../src/cluster/primary.js';
 import { createMerchantAccount } from '../../src/services/accounts/merchant-accounts.js';
 import { getAccount } from '../../src/storage/repos/accounts.js';
 import type { Sql, Store } from '../../src/storage/sql.js';
@@ -21,10 +22,16 @@ const dataDir = process.env.BENCH_DATA_DIR!;
 const schema = process.env.BENCH_PG_SCHEMA || undefined;
 const databaseUrl = schema ? process.env.DATABASE_URL : '';
 
-const server = await startServer(
-  loadConfig({ port: 0, host: '127.0.0.1', dataDir, databaseUrl, pgSchema: schema, logLevel: 'silent' }, {}),
-);
+const workers = Number(process.env.BENCH_WORKERS ?? 1);
+const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, databaseUrl, pgSchema: schema, logLevel: 'silent', workers }, {});
+// As `onfile start` runs it: one process, or a primary and its HTTP workers (src/cluster/).
+const server = workers > 1 ? await startCluster(config, workers) : await startServer(config);
 const { store, deps } = server;
+/** CPU time of every onfile process (the primary and its workers). */
+const cpu = async () => ('cpuMicros' in server ? server.cpuMicros() : cpuMicros());
+const onlyOneProcess = async () => {
+  if (workers > 1) throw new Error('CPU profiles need one onfile process: BENCH_WORKERS=1');
+};
 
 async function newAccount(args: { name: string }) {
   const created = await createMerchantAccount(store, deps.clock, { name: args.name });
@@ -104,6 +111,15 @@ async function close() {
 }
 
 serveCalls(
-  { newAccount, seedCustomers, countCustomers, missingCustomers, cpu: async () => cpuMicros(), profileStart, profileStop, close },
+  {
+    newAccount,
+    seedCustomers,
+    countCustomers,
+    missingCustomers,
+    cpu,
+    profileStart: async () => (await onlyOneProcess(), profileStart()),
+    profileStop,
+    close,
+  },
   { url: server.url, engine: store.dialect },
 );

@@ -2,6 +2,9 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { startServer } from '../server.js';
+import { startCluster } from '../cluster/primary.js';
+import type { Store } from '../storage/sql.js';
+import type { Deps } from '../services/context.js';
 import { ensureDefaultAccount } from '../services/accounts/merchant-accounts.js';
 
 interface KeyFile {
@@ -22,7 +25,7 @@ function keyFilePath(dataDir: string) {
  * Several processes may start together on one empty PostgreSQL database: one creates the default
  * account (a unique index admits one), the others fail that insert and then find it.
  */
-async function defaultAccountOf(server: Awaited<ReturnType<typeof startServer>>, keys: { secretKey?: string; publishableKey?: string }) {
+async function defaultAccountOf(server: { store: Store; deps: Deps }, keys: { secretKey?: string; publishableKey?: string }) {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ensureDefaultAccount(server.store, server.deps.clock, keys);
@@ -32,15 +35,22 @@ async function defaultAccountOf(server: Awaited<ReturnType<typeof startServer>>,
   }
 }
 
-export async function startCommand(opts: { port?: string; host?: string; data?: string }): Promise<void> {
-  const config = loadConfig({
-    port: opts.port !== undefined ? Number(opts.port) : undefined,
-    host: opts.host,
-    dataDir: opts.data,
-  });
-  let server: Awaited<ReturnType<typeof startServer>>;
+export async function startCommand(opts: { port?: string; host?: string; data?: string; workers?: string }): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
   try {
-    server = await startServer(config);
+    config = loadConfig({
+      port: opts.port !== undefined ? Number(opts.port) : undefined,
+      host: opts.host,
+      dataDir: opts.data,
+      workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
+    });
+  } catch (err) {
+    process.stderr.write(`onfile: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  let server: { store: Store; deps: Deps; url: string; close(): Promise<void> };
+  try {
+    server = config.workers > 1 ? await startCluster(config, config.workers) : await startServer(config);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
@@ -64,20 +74,22 @@ export async function startCommand(opts: { port?: string; host?: string; data?: 
   }
   const sk = config.secretKey ?? keys.secret_key;
   const pk = config.publishableKey ?? keys.publishable_key;
+  // Before the banner: whoever reads it may stop the server at once, and until a listener exists
+  // Node's default for these signals ends the process without closing anything.
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const storage = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
   process.stdout.write(
     [
-      `onfile listening on ${server.url} (${storage})`,
+      `onfile listening on ${server.url} (${storage}${config.workers > 1 ? `, ${config.workers} worker processes` : ''})`,
       `  account:         ${info.account.id} (${info.account.display_name})`,
       `  secret key:      ${sk ?? '(not shown: set ONFILE_SECRET_KEY to fix one)'}`,
       `  publishable key: ${pk ?? '(not shown: set ONFILE_PUBLISHABLE_KEY to fix one)'}`,
       '',
     ].join('\n'),
   );
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -12,12 +13,24 @@ export interface Config {
   /** Origin used in links the server hands out (hosted pages); defaults to http://host:port. */
   publicUrl?: string;
   logLevel: string;
+  /** HTTP worker processes of `onfile start` (cluster/primary.ts); 1 serves from one process. */
+  workers: number;
+}
+
+/**
+ * One worker per core, at most 4: the API's CPU work spreads over the cores, while the database (one
+ * SQLite writer, or PostgreSQL on the same machine) gains little from more.
+ */
+export function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** Settings from flags, then ONFILE_* environment variables, then defaults. */
 export function loadConfig(flags: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const port = flags.port ?? (env.ONFILE_PORT ? Number(env.ONFILE_PORT) : 12111);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${env.ONFILE_PORT}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.ONFILE_PORT}`);
+  const workers = flags.workers ?? (env.ONFILE_WORKERS ? Number(env.ONFILE_WORKERS) : defaultWorkerCount());
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error(`invalid number of workers: ${flags.workers ?? env.ONFILE_WORKERS} (1 to 64)`);
   return {
     host: flags.host ?? env.ONFILE_HOST ?? '127.0.0.1',
     port,
@@ -28,5 +41,6 @@ export function loadConfig(flags: Partial<Config> = {}, env: NodeJS.ProcessEnv =
     publishableKey: flags.publishableKey ?? env.ONFILE_PUBLISHABLE_KEY ?? undefined,
     publicUrl: flags.publicUrl ?? env.ONFILE_PUBLIC_URL ?? undefined,
     logLevel: flags.logLevel ?? env.ONFILE_LOG_LEVEL ?? 'warn',
+    workers,
   };
 }

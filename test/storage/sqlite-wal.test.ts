@@ -17,6 +17,8 @@ describe('storage: SQLite group commit and WAL restart', () => {
   writer.pragma('journal_mode = WAL');
   writer.pragma('synchronous = NORMAL');
   writer.exec('CREATE TABLE t (k TEXT PRIMARY KEY, v TEXT NOT NULL)');
+  // As the engine sets it: the committer waits for a lock held elsewhere itself.
+  writer.pragma('busy_timeout = 0');
   const reader = new Database(file, { readonly: true });
   const sql: Sql = {
     dialect: 'sqlite',
@@ -71,6 +73,28 @@ describe('storage: SQLite group commit and WAL restart', () => {
     release();
     await queued;
     assert.equal(visible('during-pause'), true);
+  });
+
+  it('waits for a write lock another connection holds, without blocking the event loop', async () => {
+    // Another process's writer (a cluster worker, the CLI) in the middle of its transaction.
+    const other = new Database(file);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      other.prepare('INSERT INTO t (k, v) VALUES (?, ?)').run('other-writer', 'x');
+      const queued = committer.run(insert('while-locked'));
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 2);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      clearInterval(ticker);
+      assert.ok(ticks >= 5, `timers kept firing while the group waited (${ticks})`);
+      assert.equal(visible('while-locked'), false, 'nothing committed while the other writer held the lock');
+      other.exec('COMMIT');
+      await queued;
+      assert.equal(visible('while-locked'), true);
+      assert.equal(visible('other-writer'), true);
+    } finally {
+      other.close();
+    }
   });
 
   it('lets the WAL start over after a restart checkpoint', async () => {

@@ -12,8 +12,10 @@ import { once } from 'node:events';
  *
  * A PASSIVE checkpoint alone never lets the WAL start over while writes keep coming: the writer
  * reuses the file from its beginning only when a transaction starts with every frame copied. So once
- * the WAL holds `restartFrames` frames, the engine pauses its writer, the worker copies the last
- * frames, and the next transaction restarts the WAL (see `restart`).
+ * the WAL holds `restartFrames` frames, the engine pauses its writer and the worker runs a RESTART
+ * checkpoint: it takes the write lock (other processes' writers, such as a cluster's workers, wait
+ * for it without blocking their event loops), copies the last frames, and the next transaction
+ * restarts the WAL (see `restart`).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -21,9 +23,9 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
 let timer;
-const checkpoint = () => {
+const checkpoint = (mode = 'PASSIVE') => {
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    const [r] = db.pragma('wal_checkpoint(' + mode + ')');
     return { log: r.log, checkpointed: r.checkpointed };
   } catch {
     return undefined; // busy or closing: the next tick retries
@@ -36,7 +38,7 @@ const tick = () => {
 };
 parentPort.on('message', (msg) => {
   if (msg === 'restart') {
-    parentPort.postMessage({ kind: 'restart', ...(checkpoint() ?? {}) });
+    parentPort.postMessage({ kind: 'restart', ...(checkpoint('RESTART') ?? {}) });
     return;
   }
   clearTimeout(timer);

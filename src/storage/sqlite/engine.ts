@@ -9,16 +9,27 @@ import { GroupCommitter } from './group-commit.js';
 /**
  * SQLite engine. better-sqlite3 is synchronous, so one connection must never interleave two
  * transactions: `tx` queues them in-process and commits them in groups (group-commit.ts), and
- * `BEGIN IMMEDIATE` + busy_timeout serializes them against other processes (the CLI) on the same
- * file. Reads use a second connection, so they only ever see committed data (WAL snapshot).
+ * `BEGIN IMMEDIATE` serializes them against other processes on the same file (cluster workers, the
+ * CLI), waiting for the lock without blocking the event loop. Reads use a second connection, so they
+ * only ever see committed data (WAL snapshot).
  */
 /** About 40 MB of WAL: under a steady write load, a restart every second or so. */
 const WAL_RESTART_FRAMES = 10_000;
 
-export async function openSqliteStore(file: string): Promise<Store> {
+export interface SqliteOptions {
+  /**
+   * Run the checkpointing thread (default). A cluster's workers leave checkpoints to the primary:
+   * one checkpointer per database file.
+   */
+  checkpoints?: boolean;
+}
+
+export async function openSqliteStore(file: string, opts: SqliteOptions = {}): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
   const writer = open(file);
   migrate(writer);
+  // From here the group committer waits for a lock held elsewhere itself (group-commit.ts).
+  writer.pragma('busy_timeout = 0');
   const reader = open(file);
   reader.pragma('query_only = ON');
   // Checkpoints run on a worker thread (checkpointer.ts); the writer only checkpoints itself should
@@ -26,12 +37,14 @@ export async function openSqliteStore(file: string): Promise<Store> {
   writer.pragma(`wal_autocheckpoint = ${3 * WAL_RESTART_FRAMES}`);
   // Once checkpointed, a WAL file that grew under load is cut back to this size when it restarts.
   writer.pragma('journal_size_limit = 67108864');
-  const checkpointer = startCheckpointer(file);
+  const checkpointer = opts.checkpoints === false ? undefined : startCheckpointer(file);
   const committer = new GroupCommitter(writer, wrap(writer));
   // A WAL that grew past WAL_RESTART_FRAMES frames restarts: see checkpointer.ts.
-  checkpointer.onProgress = (walFrames) => {
-    if (walFrames >= WAL_RESTART_FRAMES) committer.pause(() => checkpointer.restart());
-  };
+  if (checkpointer) {
+    checkpointer.onProgress = (walFrames) => {
+      if (walFrames >= WAL_RESTART_FRAMES) committer.pause(() => checkpointer.restart());
+    };
+  }
 
   const store: Store = {
     dialect: 'sqlite',
@@ -51,7 +64,7 @@ export async function openSqliteStore(file: string): Promise<Store> {
     },
     async close() {
       await committer.drained();
-      await checkpointer.stop();
+      await checkpointer?.stop();
       reader.close();
       writer.close();
     },

@@ -8,6 +8,14 @@ const MAX_GROUP = 64;
  * answered early to queue their next transaction. Requests that take longer commit in the next group.
  */
 const JOIN_HOPS = 32;
+/**
+ * Another process (a cluster worker, the CLI, a checkpoint restarting the WAL) may hold SQLite's
+ * write lock. The writer connection has no busy_timeout, because SQLite's busy handler sleeps and
+ * would freeze this process's event loop (every read in flight with it): BEGIN fails at once with
+ * SQLITE_BUSY and the group is tried again after BUSY_RETRY_MS, for at most BUSY_GIVE_UP_MS.
+ */
+const BUSY_RETRY_MS = 1;
+const BUSY_GIVE_UP_MS = 10_000;
 
 interface Job {
   fn: (t: Sql) => Promise<unknown>;
@@ -48,6 +56,8 @@ export class GroupCommitter {
   /** While set, no group starts (pause). */
   private gate?: Promise<void>;
   private groupEnded: (() => void)[] = [];
+  /** When BEGIN first found the database locked by another connection, while it still does. */
+  private busySince?: number;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -115,8 +125,22 @@ export class GroupCommitter {
     const retry: Job[] = [];
     try {
       this.begin.run();
+      this.busySince = undefined;
     } catch (err) {
-      // The database is locked by another process past busy_timeout, or unusable: nothing ran.
+      if (isBusy(err) && Date.now() - (this.busySince ??= Date.now()) < BUSY_GIVE_UP_MS) {
+        // Nothing ran: the group waits (and grows) until the other connection commits.
+        this.pending.unshift(...group);
+        this.running = false;
+        // Marked scheduled, so that transactions queued meanwhile wait for this retry.
+        this.scheduled = true;
+        setTimeout(() => {
+          this.scheduled = false;
+          void this.runGroup();
+        }, BUSY_RETRY_MS);
+        return;
+      }
+      // Locked for too long, or the database is unusable: nothing ran.
+      this.busySince = undefined;
       for (const job of group) job.reject(err);
       return this.finishGroup(retry);
     }
@@ -193,4 +217,9 @@ export class GroupCommitter {
   private settleIdle(): void {
     if (!this.running && !this.gate && !this.pending.length) for (const resolve of this.idle.splice(0)) resolve();
   }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'SQLITE_BUSY' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
 }
