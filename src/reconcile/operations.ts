@@ -1,6 +1,6 @@
 import { newToken } from '../lib/ids.js';
 import { getAccount } from '../storage/repos/accounts.js';
-import { parseJson, type Sql } from '../storage/sql.js';
+import { limitClause, parseJson, type Sql } from '../storage/sql.js';
 import { systemContext, type CallContext, type Deps } from '../services/context.js';
 
 /**
@@ -104,8 +104,8 @@ export async function reconcilePass(deps: Deps, opts: { graceMs: number; limit?:
   // At start-up (`everything`) nothing can still be in flight in this process: retry all now.
   const dueBy = opts.everything ? Number.MAX_SAFE_INTEGER : now;
   const rows = await deps.store.read.all<Row>(
-    'SELECT id, account_id, livemode, kind, object_id, data, attempts FROM connector_operations WHERE next_run_ms <= ? AND created_ms <= ? ORDER BY created_ms LIMIT ?',
-    [dueBy, opts.everything ? dueBy : now - opts.graceMs, opts.limit ?? 100],
+    `SELECT id, account_id, livemode, kind, object_id, data, attempts FROM connector_operations WHERE next_run_ms <= ? AND created_ms <= ? ORDER BY created_ms ${limitClause(opts.limit ?? 100)}`,
+    [dueBy, opts.everything ? dueBy : now - opts.graceMs],
   );
   let done = 0;
   for (const op of rows.map(toOperation)) {

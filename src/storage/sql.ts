@@ -64,3 +64,14 @@ export function parseJson<T>(value: unknown): T {
 }
 
 export const TX_ATTEMPTS = 8;
+
+/**
+ * `LIMIT n` written into the statement, never bound: SQLite (3.4x+) plans with the value of a bound
+ * LIMIT parameter and so prepares the statement again whenever it is bound, which is on every call;
+ * that doubled the cost of a page of 10. Distinct limits are few (1..101), so each gets its cached
+ * statement.
+ */
+export function limitClause(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`invalid LIMIT ${n}`);
+  return `LIMIT ${n}`;
+}

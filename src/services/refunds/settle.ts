@@ -5,7 +5,7 @@ import type { RefundResult } from '../../connectors/connector.js';
 import { connectorFor } from '../../connectors/registry.js';
 import { getAccount } from '../../storage/repos/accounts.js';
 import { getObject, updateObject } from '../../storage/repos/objects.js';
-import type { Sql } from '../../storage/sql.js';
+import { limitClause, type Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { requireCharge, saveCharge } from '../charges/charges.js';
 import { insertBalanceTransaction } from '../charges/balance-transactions.js';
@@ -42,7 +42,7 @@ interface Due {
 
 /** One pass: settles every due refund; returns how many reached a final status. */
 export async function settleDueRefunds(deps: Deps, limit = 50): Promise<number> {
-  const due = await deps.store.read.all<Due>('SELECT refund_id, account_id, livemode, attempts FROM refund_settlements WHERE due_ms <= ? ORDER BY due_ms LIMIT ?', [deps.clock.nowMs(), limit]);
+  const due = await deps.store.read.all<Due>(`SELECT refund_id, account_id, livemode, attempts FROM refund_settlements WHERE due_ms <= ? ORDER BY due_ms ${limitClause(limit)}`, [deps.clock.nowMs()]);
   let settled = 0;
   for (const d of due) {
     const account = await getAccount(deps.store.read, d.account_id);

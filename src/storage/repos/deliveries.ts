@@ -1,4 +1,4 @@
-import type { Sql, SqlValue } from '../sql.js';
+import { limitClause, type Sql, type SqlValue } from '../sql.js';
 import type { Scope } from './objects.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
@@ -102,8 +102,8 @@ export async function claimDueDeliveries(t: Sql, nowMs: number, limit: number, o
   const rows = await t.all<DeliveryRow>(
     `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
      WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ?
-     ORDER BY next_attempt_at, seq LIMIT ?${lock}`,
-    [nowMs, nowMs, limit],
+     ORDER BY next_attempt_at, seq ${limitClause(limit)}${lock}`,
+    [nowMs, nowMs],
   );
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
@@ -214,8 +214,7 @@ export async function listDeliveries(t: Sql, scope: Scope, q: DeliveryQuery): Pr
     where.push('seq < ?');
     params.push(q.startingAfterSeq);
   }
-  params.push(q.limit + 1);
-  const rows = await t.all<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`, params);
+  const rows = await t.all<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC ${limitClause(q.limit + 1)}`, params);
   return { items: rows.slice(0, q.limit).map(toDelivery), hasMore: rows.length > q.limit };
 }
 

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { parseJson, type Sql, type SqlValue } from '../sql.js';
+import { limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
 import { addRange, type RangeFilter, type Scope } from './objects.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
@@ -98,8 +98,7 @@ export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{
     params.push(q.endingBeforeSeq);
     order = 'ASC';
   }
-  params.push(q.limit + 1);
-  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`, params);
+  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order} ${limitClause(q.limit + 1)}`, params);
   const hasMore = rows.length > q.limit;
   const page = rows.slice(0, q.limit).map(toStored);
   if (order === 'ASC') page.reverse();
@@ -108,11 +107,10 @@ export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{
 
 /** Events after a sequence number, oldest first: what a live tail (`onfile listen`) has not yet seen. */
 export async function eventsAfter(t: Sql, scope: Scope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ? ORDER BY seq LIMIT ?`, [
+  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ? ORDER BY seq ${limitClause(limit)}`, [
     scope.accountId,
     lm(scope),
     afterSeq,
-    limit,
   ]);
   return rows.map(toStored);
 }
@@ -129,7 +127,7 @@ export async function addPendingWebhooks(t: Sql, eventId: string, delta: number)
 
 /** Deletes events created before `createdBefore` (unix seconds), with their deliveries and attempts. */
 export async function pruneEvents(t: Sql, createdBefore: number, batch: number): Promise<number> {
-  const ids = await t.all<{ id: string }>('SELECT id FROM events WHERE created < ? ORDER BY created LIMIT ?', [createdBefore, batch]);
+  const ids = await t.all<{ id: string }>(`SELECT id FROM events WHERE created < ? ORDER BY created ${limitClause(batch)}`, [createdBefore]);
   if (!ids.length) return 0;
   const list = ids.map((r) => r.id);
   const marks = list.map(() => '?').join(', ');

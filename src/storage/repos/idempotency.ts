@@ -1,4 +1,4 @@
-import { ConflictError, type Sql } from '../sql.js';
+import { ConflictError, limitClause, type Sql } from '../sql.js';
 import type { Scope } from './objects.js';
 
 export interface IdempotencyRecord {
@@ -148,8 +148,8 @@ export async function pruneIdempotencyKeys(t: Sql, v1Before: number, v2Before: n
   const r = await t.run(
     `DELETE FROM idempotency_keys WHERE (account_id, livemode, key) IN (
        SELECT account_id, livemode, key FROM idempotency_keys
-       WHERE created < ? AND (substr(path, 1, 4) <> '/v2/' OR created < ?) LIMIT ?)`,
-    [v1Before, v2Before, batch],
+       WHERE created < ? AND (substr(path, 1, 4) <> '/v2/' OR created < ?) ${limitClause(batch)})`,
+    [v1Before, v2Before],
   );
   return r.changes;
 }

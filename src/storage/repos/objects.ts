@@ -1,4 +1,4 @@
-import { ConflictError, parseJson, type Sql, type SqlValue } from '../sql.js';
+import { ConflictError, limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
 
 /** Which account and mode a caller acts in: every read and write is scoped by it. */
 export interface Scope {
@@ -165,8 +165,7 @@ async function listRows<R>(t: Sql, scope: Scope, q: ListQuery, columns: string):
     params.push(q.endingBeforeSeq);
     order = 'ASC';
   }
-  params.push(q.limit + 1);
-  const rows = await t.all<R>(`SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`, params);
+  const rows = await t.all<R>(`SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} ${limitClause(q.limit + 1)}`, params);
   return { rows: rows.slice(0, q.limit), hasMore: rows.length > q.limit, ascending: order === 'ASC' };
 }
 

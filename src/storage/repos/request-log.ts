@@ -1,4 +1,4 @@
-import type { Sql, SqlValue } from '../sql.js';
+import { limitClause, type Sql, type SqlValue } from '../sql.js';
 import type { Scope } from './objects.js';
 
 /** One API request as `onfile logs` shows it. Times in ms. */
@@ -60,10 +60,9 @@ export async function listRequestLog(t: Sql, scope: Scope, q: { limit: number; b
     where.push('seq < ?');
     params.push(q.beforeSeq);
   }
-  params.push(q.limit + 1);
   const rows = await t.all<Row>(
     `SELECT seq, request_id, account_id, livemode, method, path, status, duration_ms, created_ms, idempotency_key, stripe_version
-     FROM request_log WHERE ${where.join(' AND ')} ORDER BY seq ${order} LIMIT ?`,
+     FROM request_log WHERE ${where.join(' AND ')} ORDER BY seq ${order} ${limitClause(q.limit + 1)}`,
     params,
   );
   return {
