@@ -1,0 +1,35 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseForm, parseFormWithQs } from '../../src/lib/form.js';
+
+// parseForm decodes plain `a=1&b=2` strings itself and leaves everything else to qs: both must
+// give the same result for every input.
+describe('form decoding', () => {
+  const agree = (s: string) => assert.deepStrictEqual(parseForm(s), parseFormWithQs(s), JSON.stringify(s));
+
+  it('decodes plain query strings exactly as qs does', () => {
+    for (const s of ['', 'limit=10', 'limit=10&starting_after=cus_123', 'a', 'a=', 'a=b=c', 'email=jenny@example.com', 'x=1,2&y=a.b~c-d*e:f/g']) agree(s);
+    assert.deepStrictEqual({ ...parseForm('limit=10&ending_before=cus_1') }, { limit: '10', ending_before: 'cus_1' });
+  });
+
+  it('agrees with qs on the inputs it hands over: empty pairs, repeated names, escapes, brackets', () => {
+    for (const s of ['a=1&&b=2', '&a=1', 'a=1&', '=x', 'a=1&a=2', 'a=%20b', 'a=b+c', 'expand[]=x', 'metadata[10]=y', 'created[gte]=5&limit=3', '__proto__=x', 'constructor=y&hasOwnProperty=z']) agree(s);
+  });
+
+  it('agrees with qs on thousands of random strings of the characters it decodes itself', () => {
+    const alphabet = 'ab_=&.-~1';
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 5000; i++) {
+      const len = next() % 24;
+      let s = '';
+      for (let j = 0; j < len; j++) s += alphabet[next() % alphabet.length];
+      agree(s);
+    }
+  });
+
+  it('still refuses bodies past the limits', () => {
+    const many = Array.from({ length: 10_001 }, (_, i) => `k${i}=v`).join('&');
+    assert.throws(() => parseForm(many), RangeError);
+  });
+});
