@@ -36,13 +36,18 @@ export function parseFormWithQs(body: string): FormObject {
   return qs.parse(body, QS_OPTIONS) as unknown as FormObject;
 }
 
-/** Names and values qs passes through unchanged: no brackets, no `%` escapes, no `+` for a space. */
-const SIMPLE_FORM = /^[\w.~\-=&*,:@/]*$/;
+/**
+ * What the short cut below decodes: `name=value` pairs whose names are plain or one level of
+ * `name[key]` (how stripe-node sends metadata and other hashes), values with `%` escapes or `+`.
+ */
+const SIMPLE_FORM = /^[\w.~\-=&*,:@/%+[\]]*$/;
+const SIMPLE_NAME = /^([\w.~-]+)(?:\[([\w.~-]*[A-Za-z_.~-][\w.~-]*)\])?$/;
 
 /**
- * `limit=10&starting_after=cus_x`, the shape of most query strings, without qs's general machinery
- * (it cost more than the rest of decoding a list request's parameters). Anything unusual (an empty
- * pair, a repeated name, `__proto__`, very many pairs) is left to qs.
+ * `limit=10&starting_after=cus_x`, `email=a%40b.c&metadata[order_id]=6735`: the shapes of most
+ * query strings and bodies, decoded without qs's general machinery, which cost more than the rest of
+ * reading a request's parameters. Anything else (arrays, numeric or deeper keys, escaped brackets,
+ * an empty pair, a repeated name, `__proto__`, very many pairs) is left to qs.
  */
 function parseSimpleForm(body: string): FormObject | undefined {
   const out = Object.create(null) as FormObject;
@@ -51,11 +56,34 @@ function parseSimpleForm(body: string): FormObject | undefined {
   if (pairs.length > (QS_OPTIONS.parameterLimit ?? 0)) return undefined;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    const key = eq === -1 ? pair : pair.slice(0, eq);
-    if (key === '' || key === '__proto__' || Object.hasOwn(out, key)) return undefined;
-    out[key] = eq === -1 ? '' : pair.slice(eq + 1);
+    const rawName = eq === -1 ? pair : pair.slice(0, eq);
+    const m = SIMPLE_NAME.exec(rawName);
+    if (!m) return undefined;
+    const [, name, key] = m;
+    if (name === '__proto__' || key === '__proto__') return undefined;
+    const value = eq === -1 ? '' : decodeValue(pair.slice(eq + 1));
+    if (key === undefined) {
+      if (Object.hasOwn(out, name)) return undefined;
+      out[name] = value;
+      continue;
+    }
+    let hash = out[name];
+    if (hash === undefined) out[name] = hash = Object.create(null) as FormObject;
+    else if (typeof hash !== 'object' || Array.isArray(hash) || Object.hasOwn(hash, key)) return undefined;
+    (hash as FormObject)[key] = value;
   }
   return out;
+}
+
+/** qs's utf-8 value decoding: `+` is a space, `%XX` escapes; a malformed escape stays as it is. */
+function decodeValue(v: string): string {
+  if (!v.includes('%') && !v.includes('+')) return v;
+  const spaced = v.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return spaced;
+  }
 }
 
 /** Encodes the way stripe-node does: indexed arrays, raw brackets. */
