@@ -21,7 +21,7 @@ const log = (s = '') => process.stdout.write(s + '\n');
 async function main(): Promise<void> {
   const options = loadOptions();
   log(`onfile benchmark — ${machineLine()}`);
-  log(`${options.rounds} round(s) × ${options.seconds} s per phase and server, ${options.connections} connections, warm-up ${options.warmupSeconds} s; engines: ${options.engines.join(', ')}`);
+  log(`${options.rounds} round(s) × ${options.seconds} s per phase and server, ${options.connections} connections, warm-up ${options.warmupSeconds} s; engines: ${options.engines.join(', ')}; onfile ${options.workers > 1 ? `with ${options.workers} HTTP worker processes (onfile start --workers ${options.workers})` : 'in one process'}`);
   if (options.rounds < 2) log('note: fewer than the 2 rounds the issue asks for (a quick run)');
   const sdk = await captureSdkShape();
   log(`requests are shaped like stripe-node's (${sdk.postHeaders['user-agent']}; Stripe-Version ${sdk.postHeaders['stripe-version']}; Idempotency-Key like ${sdk.sampleIdempotencyKey})`);
