@@ -18,11 +18,12 @@ export interface Config {
 }
 
 /**
- * One worker per core, at most 4: the API's CPU work spreads over the cores, while the database (one
- * SQLite writer, or PostgreSQL on the same machine) gains little from more.
+ * One worker per core, at most 2: the API's CPU work spreads over the cores, and two is what was
+ * measured (bench/); past that SQLite's one writer lock is shared by more processes, each of which
+ * reloads its page cache after another one wrote. `--workers` sets more.
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
+  return Math.max(1, Math.min(2, availableParallelism()));
 }
 
 /** Settings from flags, then ONFILE_* environment variables, then defaults. */

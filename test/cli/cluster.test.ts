@@ -162,6 +162,10 @@ for (const engine of engines()) {
       const r = await runOnfile(['start', '--workers', '0'], env());
       assert.equal(r.code, 1);
       assert.match(r.stderr, /invalid number of workers: 0/);
+      const fromEnv = await runOnfile(['start'], { ...env(), ONFILE_WORKERS: 'two' });
+      assert.equal(fromEnv.code, 1);
+      assert.match(fromEnv.stderr, /invalid number of workers: two/);
+      assert.doesNotMatch(fromEnv.stderr, /\n\s+at /, 'no stack trace');
     });
   });
 }
