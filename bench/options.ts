@@ -35,7 +35,7 @@ const HELP = `npm run bench -- [options]     (each option also reads BENCH_<NAME
   --engines a,b       sqlite,postgres (BENCH_ENGINES; postgres only when DATABASE_URL is set)
   --phases a,b        run only these phases (BENCH_PHASES)
   --profile DIR       CPU profile of onfile per measured run, into DIR (BENCH_PROFILE; needs --workers 1)
-  --workers N         onfile's HTTP worker processes (BENCH_WORKERS, default as npm start: one per core, at most 2)`;
+  --workers N         onfile's HTTP worker processes (BENCH_WORKERS, default 1 as npm start)`;
 
 /** Flags first, then BENCH_* environment variables, then the issue's defaults. */
 export function loadOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchOptions {

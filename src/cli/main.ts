@@ -15,7 +15,7 @@ export async function main(argv: string[]): Promise<void> {
       .option('-p, --port <port>', 'port to listen on (ONFILE_PORT, default 12111)')
       .option('--host <host>', 'interface to bind (ONFILE_HOST, default 127.0.0.1)')
       .option('--data <dir>', 'data directory for SQLite (ONFILE_DATA, default ./.onfile)')
-      .option('--workers <n>', 'HTTP worker processes (ONFILE_WORKERS, default one per core, at most 2)');
+      .option('--workers <n>', 'HTTP worker processes (ONFILE_WORKERS, default 1)');
 
   withServerOptions(program.command('start').description('start the server (what `npm start` runs)')).action(startCommand);
 

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -18,15 +17,15 @@ export interface Config {
 }
 
 /**
- * One worker per core, at most 2: the API's CPU work spreads over the cores, and two is what was
- * measured (bench/); past that SQLite's one writer lock is shared by more processes, each of which
- * reloads its page cache after another one wrote. `--workers` sets more.
+ * One process unless asked for more (`--workers`). Measured on 2 cores (README, Benchmark): two
+ * workers serve about 1.5 times the list requests, but on SQLite every worker reloads its page cache
+ * after another one wrote, so writes gain nothing and an off-session charge costs a third more CPU
+ * (its several transactions each meet a cache the other worker emptied).
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
+  return 1;
 }
 
-/** Settings from flags, then ONFILE_* environment variables, then defaults. */
 export function loadConfig(flags: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const port = flags.port ?? (env.ONFILE_PORT ? Number(env.ONFILE_PORT) : 12111);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${flags.port ?? env.ONFILE_PORT}`);
