@@ -1,11 +1,9 @@
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { engines } from '../support/harness.js';
-import { dropSchema, freePort, pgSchema, runOnfile, startOnfile, type StartedServer } from './process.js';
+import { cliFixtures, freePort, runOnfile } from './process.js';
 
 // `onfile start --workers N`: a primary and N HTTP worker processes on one port and one database.
 const api = async (url: string, key: string, method: 'GET' | 'POST', path: string, form?: string) => {
@@ -58,27 +56,9 @@ async function until<T>(what: string, fn: () => T | undefined | false | Promise<
 
 for (const engine of engines()) {
   describe(`cli: onfile start --workers [${engine}]`, () => {
-    const dirs: string[] = [];
-    const schemas: string[] = [];
-    const running: StartedServer[] = [];
-    const env = (): Record<string, string> => {
-      const data = mkdtempSync(join(tmpdir(), 'onfile-cluster-'));
-      dirs.push(data);
-      if (engine === 'sqlite') return { DATABASE_URL: '', ONFILE_DATA: data };
-      const schema = pgSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: process.env.DATABASE_URL!, ONFILE_PG_SCHEMA: schema, ONFILE_DATA: data };
-    };
-    const start = async (workers: number) => {
-      const s = await startOnfile(['--port', String(await freePort()), '--workers', String(workers)], env());
-      running.push(s);
-      return s;
-    };
-    after(async () => {
-      for (const s of running) await s.stop();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      for (const schema of schemas) await dropSchema(schema);
-    });
+    const fixtures = cliFixtures(engine);
+    const env = (): Record<string, string> => ({ ...fixtures.storage(), ONFILE_DATA: fixtures.dataDir() });
+    const start = async (workers: number) => fixtures.start(['--port', String(await freePort()), '--workers', String(workers)], env());
 
     it('serves from every worker, and concurrent writes through all of them all commit, none lost', async () => {
       const s = await start(2);

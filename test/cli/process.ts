@@ -1,4 +1,7 @@
+import { after } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -151,4 +154,38 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await c.end();
   }
+}
+
+/**
+ * What a suite of `onfile start` tests on one engine sets up: data directories, PostgreSQL schemas
+ * and started servers, all stopped and removed after the suite.
+ */
+export function cliFixtures(engine: 'sqlite' | 'postgres') {
+  const dirs: string[] = [];
+  const schemas: string[] = [];
+  const running: StartedServer[] = [];
+  after(async () => {
+    for (const s of running) await s.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    for (const schema of schemas) await dropSchema(schema);
+  });
+  return {
+    dataDir(): string {
+      const d = mkdtempSync(join(tmpdir(), 'onfile-cli-'));
+      dirs.push(d);
+      return d;
+    },
+    /** Storage of the engine: SQLite in the data dir, or a fresh PostgreSQL schema. */
+    storage(): Record<string, string> {
+      if (engine === 'sqlite') return { DATABASE_URL: '' };
+      const schema = pgSchema();
+      schemas.push(schema);
+      return { DATABASE_URL: process.env.DATABASE_URL!, ONFILE_PG_SCHEMA: schema };
+    },
+    async start(...a: Parameters<typeof startOnfile>): Promise<StartedServer> {
+      const s = await startOnfile(...a);
+      running.push(s);
+      return s;
+    },
+  };
 }

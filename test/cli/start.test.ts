@@ -1,10 +1,9 @@
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { engines } from '../support/harness.js';
-import { dropSchema, freePort, pgSchema, startOnfile, type StartedServer } from './process.js';
+import { cliFixtures, freePort } from './process.js';
 
 // `onfile start` / `npm start` as a user runs them: a child process, its banner, its flags and
 // environment variables, and a restart on the same data.
@@ -18,31 +17,7 @@ const post = async (url: string, key: string, path: string, form: string) =>
 
 for (const engine of engines()) {
   describe(`cli: onfile start [${engine}]`, () => {
-    const dirs: string[] = [];
-    const schemas: string[] = [];
-    const running: StartedServer[] = [];
-    const dataDir = () => {
-      const d = mkdtempSync(join(tmpdir(), 'onfile-cli-'));
-      dirs.push(d);
-      return d;
-    };
-    /** Storage of one engine: SQLite in the data dir, or a fresh PostgreSQL schema. */
-    const storage = (): Record<string, string> => {
-      if (engine === 'sqlite') return { DATABASE_URL: '' };
-      const schema = pgSchema();
-      schemas.push(schema);
-      return { DATABASE_URL: process.env.DATABASE_URL!, ONFILE_PG_SCHEMA: schema };
-    };
-    const start = async (...a: Parameters<typeof startOnfile>) => {
-      const s = await startOnfile(...a);
-      running.push(s);
-      return s;
-    };
-    after(async () => {
-      for (const s of running) await s.stop();
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      for (const schema of schemas) await dropSchema(schema);
-    });
+    const { dataDir, storage, start } = cliFixtures(engine);
 
     it('starts on --port/--host/--data, prints URL, account and keys, and keeps objects and keys across a restart', async () => {
       const port = await freePort();
