@@ -1,11 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { engines } from '../support/harness.js';
-import { dropSchema, pgSchema } from '../cli/process.js';
-import { openStore } from '../../src/storage/open.js';
+import { useEngineStore } from './engine-store.js';
 import type { Store } from '../../src/storage/sql.js';
 import { ApiError } from '../../src/errors/api-error.js';
 import { beginIdempotent, storeRecordingCommits, type CompletionInTx } from '../../src/http/idempotency.js';
@@ -19,8 +15,7 @@ import { pruneIdempotencyOnce } from '../../src/http/idempotency-retention.js';
 for (const engine of engines()) {
   describe(`storage: idempotent commits [${engine}]`, () => {
     let store: Store;
-    const dir = mkdtempSync(join(tmpdir(), 'onfile-store-'));
-    const schema = engine === 'postgres' ? pgSchema() : undefined;
+    useEngineStore(engine, (opened) => (store = opened));
     const scope = { accountId: 'acct_storagetest0001', livemode: false };
     const claim = (key: string, requestId: string, nowMs: number) =>
       beginIdempotent(store, scope, key, { method: 'POST', path: '/v1/customers', params: { a: '1' }, requestId, nowMs });
@@ -29,15 +24,6 @@ for (const engine of engines()) {
         await insertObject(t, scope, { type: 'customer', id, created: 1, data: { id, object: 'customer' }, internal: {} });
         return { id, object: 'customer' };
       });
-
-    before(async () => {
-      store = await openStore({ dataDir: dir, databaseUrl: engine === 'postgres' ? process.env.DATABASE_URL : undefined, pgSchema: schema });
-    });
-    after(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-      if (schema) await dropSchema(schema);
-    });
 
     it('records the object a keyed transaction returns, in that transaction', async () => {
       assert.equal((await claim('k1', 'req_a', 1_000)).kind, 'execute');

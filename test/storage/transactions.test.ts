@@ -1,11 +1,7 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { engines } from '../support/harness.js';
-import { dropSchema, pgSchema } from '../cli/process.js';
-import { openStore } from '../../src/storage/open.js';
+import { useEngineStore } from './engine-store.js';
 import { ConflictError, TX_ATTEMPTS, type Store } from '../../src/storage/sql.js';
 import { getObject, insertObject, updateObject } from '../../src/storage/repos/objects.js';
 
@@ -15,23 +11,13 @@ import { getObject, insertObject, updateObject } from '../../src/storage/repos/o
 for (const engine of engines()) {
   describe(`storage: transactions [${engine}]`, () => {
     let store: Store;
-    const dir = mkdtempSync(join(tmpdir(), 'onfile-tx-'));
-    const schema = engine === 'postgres' ? pgSchema() : undefined;
+    useEngineStore(engine, (opened) => (store = opened));
     const scope = { accountId: 'acct_txtest00000001', livemode: false };
     let n = 0;
     const newId = () => `cus_tx${String(++n).padStart(12, '0')}`;
     const exists = async (id: string) => (await getObject(store.read, scope, 'customer', id)) !== undefined;
     const insertRow = (id: string, t: Parameters<Parameters<Store['tx']>[0]>[0]) =>
       insertObject(t, scope, { type: 'customer', id, created: 1, data: { id, n: 0 }, internal: {} });
-
-    before(async () => {
-      store = await openStore({ dataDir: dir, databaseUrl: engine === 'postgres' ? process.env.DATABASE_URL : undefined, pgSchema: schema });
-    });
-    after(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-      if (schema) await dropSchema(schema);
-    });
 
     it('rolls back only the transaction that failed among many running at once', async () => {
       const ids = Array.from({ length: 40 }, newId);
