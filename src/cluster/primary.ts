@@ -29,7 +29,6 @@ export interface RunningCluster {
   store: Store;
   url: string;
   port: number;
-  workerPids(): number[];
   /** CPU time (user + system) used so far by the primary and every live worker, in microseconds. */
   cpuMicros(): Promise<number>;
   close(): Promise<void>;
@@ -109,7 +108,6 @@ export async function startCluster(config: Config, workers: number): Promise<Run
     store,
     url,
     port,
-    workerPids: () => [...live].map((w) => w.process.pid!),
     async cpuMicros() {
       const own = process.cpuUsage();
       const asks = [...live].map(
