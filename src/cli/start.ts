@@ -75,13 +75,14 @@ export async function startCommand(opts: { port?: string; host?: string; data?: 
   const sk = config.secretKey ?? keys.secret_key;
   const pk = config.publishableKey ?? keys.publishable_key;
   // Before the banner: whoever reads it may stop the server at once, and until a listener exists
-  // Node's default for these signals ends the process without closing anything.
+  // Node's default for these signals ends the process without closing anything. `once`: a second
+  // Ctrl-C during a slow close is Node's default again, which quits at once.
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= server.close().then(() => process.exit(0));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const storage = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${config.dataDir}`;
   process.stdout.write(
     [
