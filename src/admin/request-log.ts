@@ -15,16 +15,20 @@ const MAX_BUFFERED = 10_000;
  */
 export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
   const auth = new Authenticator(deps.store);
-  // Entries keep the order responses were sent in; the account of each key is looked up at flush time.
-  let buffer: { entry: RequestLogEntry; key: string }[] = [];
+  // Entries keep the order responses were sent in. A request refused before its route authenticated it
+  // (a malformed body, an unknown URL) carries its key instead, looked up at flush time.
+  let buffer: { entry: RequestLogEntry; key?: string }[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
 
-  const write = async (batch: { entry: RequestLogEntry; key: string }[]) => {
+  const write = async (batch: { entry: RequestLogEntry; key?: string }[]) => {
     const entries: RequestLogEntry[] = [];
     for (const { entry, key } of batch) {
-      // Served from the authenticator's cache for every key that worked. A request no account made (a bad
-      // key) is not kept: the log is shown per account.
+      if (key === undefined) {
+        entries.push(entry);
+        continue;
+      }
+      // A request no account made (a bad key) is not kept: the log is shown per account.
       const caller = await auth.authenticate(key).catch(() => undefined);
       if (!caller) continue;
       entries.push({ ...entry, accountId: caller.account.id, livemode: caller.key.livemode });
@@ -63,10 +67,17 @@ export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
       idempotencyKey: header(req, 'idempotency-key'),
       stripeVersion: (reply.getHeader('stripe-version') as string | undefined) ?? null,
     };
-    const keyParam = ((req.query ?? {}) as FormObject).key ?? (req.body && typeof req.body === 'object' ? (req.body as FormObject).key : undefined);
-    const key = Authenticator.keyFrom(req.headers.authorization, keyParam);
-    if (!key) return;
-    buffer.push({ entry, key });
+    const scope = req.stripeScope;
+    if (scope) {
+      entry.accountId = scope.accountId;
+      entry.livemode = scope.livemode;
+      buffer.push({ entry });
+    } else {
+      const keyParam = ((req.query ?? {}) as FormObject).key ?? (req.body && typeof req.body === 'object' ? (req.body as FormObject).key : undefined);
+      const key = Authenticator.keyFrom(req.headers.authorization, keyParam);
+      if (!key) return;
+      buffer.push({ entry, key });
+    }
     if (buffer.length > MAX_BUFFERED) buffer.splice(0, buffer.length - MAX_BUFFERED);
     if (buffer.length >= FLUSH_AT) void flush();
     else if (!timer) {

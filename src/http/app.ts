@@ -27,6 +27,8 @@ const CORS_EXPOSE = 'Request-Id, Stripe-Manage-Version, Stripe-Should-Retry, X-S
 declare module 'fastify' {
   interface FastifyRequest {
     stripeRequestId: string;
+    /** The account and mode the request's key resolved to, once authenticated (the request log keeps it). */
+    stripeScope?: { accountId: string; livemode: boolean };
   }
 }
 
@@ -169,6 +171,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
       const idemHeader = req.headers['idempotency-key'];
       const idemKey = (Array.isArray(idemHeader) ? idemHeader[0] : idemHeader) || null;
       const scope = { accountId: caller.account.id, livemode: caller.key.livemode };
+      req.stripeScope = scope;
       const ctx: CallContext = {
         deps,
         scope,

@@ -125,9 +125,18 @@ export async function addPendingWebhooks(t: Sql, eventId: string, delta: number)
   await t.run('UPDATE events SET pending_webhooks = CASE WHEN pending_webhooks + ? < 0 THEN 0 ELSE pending_webhooks + ? END WHERE id = ?', [delta, delta, eventId]);
 }
 
-/** Deletes events created before `createdBefore` (unix seconds), with their deliveries and attempts. */
+/**
+ * Deletes up to `batch` events created before `createdBefore` (unix seconds), with their deliveries
+ * and attempts.
+ *
+ * The newest event of the store always stays: a new event's seq is one more than the largest left
+ * (SQLite's rowid), and event streams resume after a seq, so the largest must never go back.
+ */
 export async function pruneEvents(t: Sql, createdBefore: number, batch: number): Promise<number> {
-  const ids = await t.all<{ id: string }>(`SELECT id FROM events WHERE created < ? ORDER BY created ${limitClause(batch)}`, [createdBefore]);
+  const ids = await t.all<{ id: string }>(
+    `SELECT id FROM events WHERE created < ? AND seq < (SELECT MAX(seq) FROM events) ORDER BY created ${limitClause(batch)}`,
+    [createdBefore],
+  );
   if (!ids.length) return 0;
   const list = ids.map((r) => r.id);
   const marks = list.map(() => '?').join(', ');
