@@ -41,8 +41,20 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
   const committer = new GroupCommitter(writer, wrap(writer));
   // A WAL that grew past WAL_RESTART_FRAMES frames restarts: see checkpointer.ts.
   if (checkpointer) {
+    let restarting = false;
     checkpointer.onProgress = (walFrames) => {
-      if (walFrames >= WAL_RESTART_FRAMES) committer.pause(() => checkpointer.restart());
+      if (walFrames < WAL_RESTART_FRAMES || restarting) return;
+      restarting = true;
+      void checkpointer
+        .catchUp()
+        .then(
+          () =>
+            new Promise<void>((resolve) => {
+              const paused = committer.pause(() => checkpointer.restart().finally(resolve));
+              if (!paused) resolve();
+            }),
+        )
+        .finally(() => (restarting = false));
     };
   }
 

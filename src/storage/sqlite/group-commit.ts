@@ -92,10 +92,11 @@ export class GroupCommitter {
 
   /**
    * Runs `task` once the group in progress (if any) has committed, with no group starting until it
-   * is done; transactions queued meanwhile wait and then commit together.
+   * is done; transactions queued meanwhile wait and then commit together. False when a pause is
+   * already in progress (and `task` will not run).
    */
-  pause(task: () => Promise<void>): void {
-    if (this.gate) return;
+  pause(task: () => Promise<void>): boolean {
+    if (this.gate) return false;
     const groupEnded = this.running ? new Promise<void>((resolve) => this.groupEnded.push(resolve)) : Promise.resolve();
     this.gate = groupEnded
       .then(task)
@@ -105,6 +106,7 @@ export class GroupCommitter {
         this.schedule();
         this.settleIdle();
       });
+    return true;
   }
 
   private schedule(): void {
