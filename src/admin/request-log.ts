@@ -5,7 +5,12 @@ import type { FormObject } from '../lib/form.js';
 import { insertRequestLogEntries, type RequestLogEntry } from '../storage/repos/request-log.js';
 
 const FLUSH_MS = 200;
-const FLUSH_AT = 200;
+/**
+ * Under load a batch is written at this many entries. Each batch wakes the detached writer's thread,
+ * which on a busy 2-core machine takes a core from the load itself: at 200 entries a retrieve load
+ * ran 9% slower than with the log on the event loop, at 1000 it ran 5% faster (side by side).
+ */
+const FLUSH_AT = 1000;
 /** Beyond this many unwritten entries (a stalled database) the oldest are dropped: the log must never hold up the API. */
 const MAX_BUFFERED = 10_000;
 
@@ -33,7 +38,8 @@ export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
       if (!caller) continue;
       entries.push({ ...entry, accountId: caller.account.id, livemode: caller.key.livemode });
     }
-    await deps.store.tx((t) => insertRequestLogEntries(t, entries));
+    // One statement, on SQLite's detached writer: the log never takes the API's writer connection.
+    await insertRequestLogEntries(deps.store.detached ?? deps.store.autocommit, entries);
   };
 
   const flush = () => {

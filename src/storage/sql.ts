@@ -44,6 +44,12 @@ export interface Store {
    * the request's own later write commits after it, or fails if it never did.
    */
   claim<T>(fn: (t: Sql) => Promise<T>, early: (result: T) => boolean): Promise<T>;
+  /**
+   * For writes that belong to no request's transaction and that nobody waits for (the request log):
+   * SQLite runs them on a worker thread with its own connection, off the event loop. Without it,
+   * such writes use `autocommit`.
+   */
+  readonly detached?: Sql;
   close(): Promise<void>;
   /**
    * The engine's own store when this one is a per-request wrapper (http/idempotency.ts): what is not

@@ -5,6 +5,7 @@ import type { Sql, SqlValue, Store } from '../sql.js';
 import { loadMigrations } from '../migrate.js';
 import { startCheckpointer } from './checkpointer.js';
 import { GroupCommitter } from './group-commit.js';
+import { startDetachedWriter } from './detached-writer.js';
 
 /**
  * SQLite engine. better-sqlite3 is synchronous, so one connection must never interleave two
@@ -39,6 +40,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
   writer.pragma('journal_size_limit = 67108864');
   const checkpointer = opts.checkpoints === false ? undefined : startCheckpointer(file);
   const committer = new GroupCommitter(writer, wrap(writer));
+  const detached = startDetachedWriter(file);
   // A WAL that grew past WAL_RESTART_FRAMES frames restarts: see checkpointer.ts.
   if (checkpointer) {
     let restarting = false;
@@ -74,8 +76,10 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     claim<T>(fn: (t: Sql) => Promise<T>, early: (result: T) => boolean): Promise<T> {
       return committer.run(fn, early);
     },
+    detached: detached.sql,
     async close() {
       await committer.drained();
+      await detached.close();
       await checkpointer?.stop();
       reader.close();
       writer.close();

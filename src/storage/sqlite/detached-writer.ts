@@ -1,0 +1,113 @@
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Sql, SqlValue } from '../sql.js';
+
+/**
+ * Statements that belong to no request's transaction (the request log) run here, on a worker thread
+ * with its own connection to the database file. A batch of a few hundred log rows took the writer
+ * connection 2-3 ms, during which this process's event loop served nobody; on the thread it waits
+ * for SQLite's write lock with a busy timeout like any other process would, and the writer only sees
+ * a busy lock now and then (which its group commit retries without blocking).
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 10000');
+const statements = new Map();
+const prepared = (sql) => {
+  let s = statements.get(sql);
+  if (!s) {
+    s = db.prepare(sql);
+    statements.set(sql, s);
+  }
+  return s;
+};
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const s = prepared(m.sql);
+    const result = m.method === 'run' ? { changes: s.run(...m.params).changes } : m.method === 'one' ? s.get(...m.params) : s.all(...m.params);
+    parentPort.postMessage({ id: m.id, ok: true, result });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, ok: false, message: err && err.message, code: err && err.code });
+  }
+});
+`;
+
+type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message?: string; code?: string };
+
+export interface DetachedWriter {
+  sql: Sql;
+  /** Waits for the statements sent so far, then closes the connection (bounded). */
+  close(): Promise<void>;
+}
+
+const CLOSE_TIMEOUT_MS = 5000;
+
+export function startDetachedWriter(file: string): DetachedWriter {
+  let worker: Worker | undefined;
+  let nextId = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const failAll = (err: Error) => {
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  // Started on first use: a process that never logs a request never starts the thread.
+  const thread = () => {
+    if (worker) return worker;
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
+    w.unref();
+    w.on('message', (m: Reply) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (pending.size === 0) w.unref();
+      if (m.ok) p.resolve(m.result);
+      else p.reject(Object.assign(new Error(m.message ?? 'SQLite error'), { code: m.code }));
+    });
+    w.on('error', (err) => failAll(err));
+    w.on('exit', () => {
+      if (worker === w) worker = undefined;
+      failAll(new Error('the detached SQLite writer stopped'));
+    });
+    worker = w;
+    return w;
+  };
+  const send = (method: 'one' | 'all' | 'run', sql: string, params: readonly SqlValue[] = []) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      const w = thread();
+      // Referenced while it owes an answer, so that the process does not exit under a write.
+      w.ref();
+      w.postMessage({ id, method, sql, params });
+    });
+  return {
+    sql: {
+      dialect: 'sqlite',
+      one: <T>(sql: string, params?: readonly SqlValue[]) => send('one', sql, params) as Promise<T | undefined>,
+      all: <T>(sql: string, params?: readonly SqlValue[]) => send('all', sql, params) as Promise<T[]>,
+      run: (sql: string, params?: readonly SqlValue[]) => send('run', sql, params) as Promise<{ changes: number }>,
+    },
+    async close() {
+      const w = worker;
+      if (!w) return;
+      worker = undefined;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      // Messages are handled in order: 'close' runs after every statement sent before it.
+      w.ref();
+      w.postMessage('close');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)));
+      const how = await Promise.race([exited, timeout]);
+      clearTimeout(timer);
+      if (how === 'timeout') await w.terminate();
+    },
+  };
+}
