@@ -55,7 +55,9 @@ function parseSimpleForm(body: string): FormObject | undefined {
   const pairs = body.split('&');
   if (pairs.length > (QS_OPTIONS.parameterLimit ?? 0)) return undefined;
   for (const pair of pairs) {
-    const eq = pair.indexOf('=');
+    // As qs splits a pair: at its first `]=` if it has one (`a=b]=c` names `a=b]`), else its first `=`.
+    const bracketEq = pair.indexOf(']=');
+    const eq = bracketEq === -1 ? pair.indexOf('=') : bracketEq + 1;
     const rawName = eq === -1 ? pair : pair.slice(0, eq);
     const m = SIMPLE_NAME.exec(rawName);
     if (!m) return undefined;
