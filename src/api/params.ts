@@ -141,7 +141,8 @@ export function decodeObject<S extends Shape>(shape: S, v: FormValue, path: stri
   if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidHash(path);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(v)) {
-    if (!(key in shape) && !ignore?.includes(key)) throw errors.parameterUnknown(path ? `${path}[${key}]` : key);
+    // Own keys only: `constructor` or `toString` are not parameters because an object literal has them.
+    if (!Object.hasOwn(shape, key) && !ignore?.includes(key)) throw errors.parameterUnknown(path ? `${path}[${key}]` : key);
   }
   for (const [key, field] of Object.entries(shape)) {
     const value = field.parse((v as Record<string, FormValue>)[key], path ? `${path}[${key}]` : key);

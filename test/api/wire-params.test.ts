@@ -30,6 +30,9 @@ for (const engine of engines()) {
     it('parameter_unknown at the top level and nested, with the bracketed path', async () => {
       await expect400('/v1/customers', 'foo=1', { code: 'parameter_unknown', param: 'foo', message: 'Received unknown parameter: foo' });
       await expect400('/v1/customers', 'address[foo]=1', { code: 'parameter_unknown', param: 'address[foo]' });
+      // Names an empty JavaScript object answers to are as unknown as any other.
+      await expect400('/v1/customers', 'constructor=1', { code: 'parameter_unknown', param: 'constructor' });
+      await expect400('/v1/customers', 'address[toString]=1', { code: 'parameter_unknown', param: 'address[toString]' });
       await expect400('/v1/customers', 'invoice_settings[rendering_options][bogus]=1', { code: 'parameter_unknown', param: 'invoice_settings[rendering_options][bogus]' });
       await expect400('/v1/customers', 'invoice_settings[custom_fields][0][name]=a&invoice_settings[custom_fields][0][value]=b&invoice_settings[custom_fields][0][x]=c', {
         code: 'parameter_unknown',
