@@ -19,18 +19,34 @@ export interface StoredRequestLogEntry extends RequestLogEntry {
   seq: number;
 }
 
-/** Many entries in one statement: the request log is written in batches, off the request path. */
+/**
+ * Many entries per statement: the request log is written in batches, off the request path. A batch
+ * goes out in chunks of 128, 64, ..., 1 rows, so that whatever its size only eight statement texts
+ * exist: each engine prepares a text once (PostgreSQL per pooled connection, under a bounded number
+ * of names), and a text per batch size made nearly every batch a new, large statement to prepare.
+ */
 export async function insertRequestLogEntries(t: Sql, entries: readonly RequestLogEntry[]): Promise<void> {
-  if (!entries.length) return;
-  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-  const params: SqlValue[] = [];
-  for (const e of entries) {
-    params.push(e.requestId, e.accountId, e.livemode === null ? null : e.livemode ? 1 : 0, e.method, e.path, e.status, e.durationMs, e.createdMs, e.idempotencyKey, e.stripeVersion);
+  for (let from = 0; from < entries.length; ) {
+    let size = LOG_CHUNK;
+    while (size > entries.length - from) size /= 2;
+    const params: SqlValue[] = [];
+    for (const e of entries.slice(from, from + size)) {
+      params.push(e.requestId, e.accountId, e.livemode === null ? null : e.livemode ? 1 : 0, e.method, e.path, e.status, e.durationMs, e.createdMs, e.idempotencyKey, e.stripeVersion);
+    }
+    await t.run(insertRows(size), params);
+    from += size;
   }
-  await t.run(
-    `INSERT INTO request_log (request_id, account_id, livemode, method, path, status, duration_ms, created_ms, idempotency_key, stripe_version) VALUES ${entries.map(() => row).join(', ')}`,
-    params,
-  );
+}
+
+const LOG_CHUNK = 128;
+const insertStatements = new Map<number, string>();
+function insertRows(n: number): string {
+  let sql = insertStatements.get(n);
+  if (sql === undefined) {
+    sql = `INSERT INTO request_log (request_id, account_id, livemode, method, path, status, duration_ms, created_ms, idempotency_key, stripe_version) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+    insertStatements.set(n, sql);
+  }
+  return sql;
 }
 
 interface Row {
