@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Authenticator } from '../http/auth.js';
 import type { Deps } from '../services/context.js';
 import type { FormObject } from '../lib/form.js';
-import { insertRequestLogEntries, type RequestLogEntry } from '../storage/repos/request-log.js';
+import { insertRequestLogEntries, requestLogInserts, type RequestLogEntry } from '../storage/repos/request-log.js';
 
 const FLUSH_MS = 200;
 /**
@@ -38,8 +38,10 @@ export function registerRequestLog(app: FastifyInstance, deps: Deps): void {
       if (!caller) continue;
       entries.push({ ...entry, accountId: caller.account.id, livemode: caller.key.livemode });
     }
-    // One statement, on SQLite's detached writer: the log never takes the API's writer connection.
-    await insertRequestLogEntries(deps.store.detached ?? deps.store.autocommit, entries);
+    if (!entries.length) return;
+    // On SQLite's detached writer the log never takes the API's writer connection or event loop.
+    if (deps.store.detached) await deps.store.detached.batch(requestLogInserts(entries));
+    else await deps.store.tx((t) => insertRequestLogEntries(t, entries));
   };
 
   const flush = () => {

@@ -46,10 +46,10 @@ export interface Store {
   claim<T>(fn: (t: Sql) => Promise<T>, early: (result: T) => boolean): Promise<T>;
   /**
    * For writes that belong to no request's transaction and that nobody waits for (the request log):
-   * SQLite runs them on a worker thread with its own connection, off the event loop. Without it,
-   * such writes use `autocommit`.
+   * SQLite runs each batch in one transaction on a worker thread with its own connection, off the
+   * event loop. Engines without it take such writes through `tx`.
    */
-  readonly detached?: Sql;
+  readonly detached?: { batch(statements: { sql: string; params: SqlValue[] }[]): Promise<void> };
   close(): Promise<void>;
   /**
    * The engine's own store when this one is a per-request wrapper (http/idempotency.ts): what is not

@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines } from '../support/harness.js';
 import { useEngineStore } from './engine-store.js';
-import type { Sql, Store } from '../../src/storage/sql.js';
-import { insertRequestLogEntries, listRequestLog, type RequestLogEntry } from '../../src/storage/repos/request-log.js';
+import type { Store } from '../../src/storage/sql.js';
+import { insertRequestLogEntries, listRequestLog, requestLogInserts, type RequestLogEntry } from '../../src/storage/repos/request-log.js';
 
 // The request log's batch insert, on each engine, through the connection the server writes it with.
 for (const engine of engines()) {
@@ -26,12 +26,13 @@ for (const engine of engines()) {
 
     it('writes batches of any size whole and in order, with a handful of statement texts', async () => {
       const texts = new Set<string>();
-      const target = store.detached ?? store.autocommit;
-      // The engine's own connection, noting which statements it was given.
-      const noting: Sql = { ...target, run: (sql, params) => (texts.add(sql), target.run(sql, params)) };
       let next = 0;
       for (const size of [1, 7, 128, 200, 333, 1000, 999, 2, 3, 5, 11, 13, 64, 65, 127, 129, 255, 256, 511, 512]) {
-        await insertRequestLogEntries(noting, Array.from({ length: size }, () => entry(next++)));
+        const batch = Array.from({ length: size }, () => entry(next++));
+        for (const { sql } of requestLogInserts(batch)) texts.add(sql);
+        // As the server writes it: SQLite's detached writer, or a transaction.
+        if (store.detached) await store.detached.batch(requestLogInserts(batch));
+        else await store.tx((t) => insertRequestLogEntries(t, batch));
       }
       assert.ok(texts.size <= 8, `${texts.size} statement texts for 20 batch sizes`);
       const { items } = await listRequestLog(store.read, scope, { limit: 100, afterSeq: 0 });

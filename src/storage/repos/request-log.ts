@@ -20,12 +20,13 @@ export interface StoredRequestLogEntry extends RequestLogEntry {
 }
 
 /**
- * Many entries per statement: the request log is written in batches, off the request path. A batch
- * goes out in chunks of 128, 64, ..., 1 rows, so that whatever its size only eight statement texts
+ * The statements that insert a batch of entries (the request log is written in batches, off the
+ * request path), many entries each. A batch goes out in chunks of 128, 64, ..., 1 rows, so that whatever its size only eight statement texts
  * exist: each engine prepares a text once (PostgreSQL per pooled connection, under a bounded number
  * of names), and a text per batch size made nearly every batch a new, large statement to prepare.
  */
-export async function insertRequestLogEntries(t: Sql, entries: readonly RequestLogEntry[]): Promise<void> {
+export function requestLogInserts(entries: readonly RequestLogEntry[]): { sql: string; params: SqlValue[] }[] {
+  const statements: { sql: string; params: SqlValue[] }[] = [];
   for (let from = 0; from < entries.length; ) {
     let size = LOG_CHUNK;
     while (size > entries.length - from) size /= 2;
@@ -33,9 +34,15 @@ export async function insertRequestLogEntries(t: Sql, entries: readonly RequestL
     for (const e of entries.slice(from, from + size)) {
       params.push(e.requestId, e.accountId, e.livemode === null ? null : e.livemode ? 1 : 0, e.method, e.path, e.status, e.durationMs, e.createdMs, e.idempotencyKey, e.stripeVersion);
     }
-    await t.run(insertRows(size), params);
+    statements.push({ sql: insertRows(size), params });
     from += size;
   }
+  return statements;
+}
+
+/** requestLogInserts run in the caller's transaction. */
+export async function insertRequestLogEntries(t: Sql, entries: readonly RequestLogEntry[]): Promise<void> {
+  for (const { sql, params } of requestLogInserts(entries)) await t.run(sql, params);
 }
 
 const LOG_CHUNK = 128;

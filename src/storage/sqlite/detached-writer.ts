@@ -1,10 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import type { Sql, SqlValue } from '../sql.js';
+import type { SqlValue } from '../sql.js';
 
 /**
  * Statements that belong to no request's transaction (the request log) run here, on a worker thread
- * with its own connection to the database file. A batch of a few hundred log rows took the writer
+ * with its own connection to the database file, each batch in one transaction. A batch of a few hundred log rows took the writer
  * connection 2-3 ms, during which this process's event loop served nobody; on the thread it waits
  * for SQLite's write lock with a busy timeout like any other process would, and the writer only sees
  * a busy lock now and then (which its group commit retries without blocking).
@@ -30,19 +30,26 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    const s = prepared(m.sql);
-    const result = m.method === 'run' ? { changes: s.run(...m.params).changes } : m.method === 'one' ? s.get(...m.params) : s.all(...m.params);
-    parentPort.postMessage({ id: m.id, ok: true, result });
+    db.transaction(() => {
+      for (const st of m.statements) prepared(st.sql).run(...st.params);
+    })();
+    parentPort.postMessage({ id: m.id, ok: true });
   } catch (err) {
     parentPort.postMessage({ id: m.id, ok: false, message: err && err.message, code: err && err.code });
   }
 });
 `;
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; message?: string; code?: string };
+type Reply = { id: number; ok: true } | { id: number; ok: false; message?: string; code?: string };
+
+export interface Statement {
+  sql: string;
+  params: SqlValue[];
+}
 
 export interface DetachedWriter {
-  sql: Sql;
+  /** Runs the statements in one transaction on the thread's connection; rejects with SQLite's error. */
+  batch(statements: Statement[]): Promise<void>;
   /** Waits for the statements sent so far, then closes the connection (bounded). */
   close(): Promise<void>;
 }
@@ -52,7 +59,7 @@ const CLOSE_TIMEOUT_MS = 5000;
 export function startDetachedWriter(file: string): DetachedWriter {
   let worker: Worker | undefined;
   let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  const pending = new Map<number, { resolve(): void; reject(e: Error): void }>();
   const failAll = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
@@ -68,7 +75,7 @@ export function startDetachedWriter(file: string): DetachedWriter {
       if (!p) return;
       pending.delete(m.id);
       if (pending.size === 0) w.unref();
-      if (m.ok) p.resolve(m.result);
+      if (m.ok) p.resolve();
       else p.reject(Object.assign(new Error(m.message ?? 'SQLite error'), { code: m.code }));
     });
     w.on('error', (err) => failAll(err));
@@ -79,22 +86,16 @@ export function startDetachedWriter(file: string): DetachedWriter {
     worker = w;
     return w;
   };
-  const send = (method: 'one' | 'all' | 'run', sql: string, params: readonly SqlValue[] = []) =>
-    new Promise<unknown>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      const w = thread();
-      // Referenced while it owes an answer, so that the process does not exit under a write.
-      w.ref();
-      w.postMessage({ id, method, sql, params });
-    });
   return {
-    sql: {
-      dialect: 'sqlite',
-      one: <T>(sql: string, params?: readonly SqlValue[]) => send('one', sql, params) as Promise<T | undefined>,
-      all: <T>(sql: string, params?: readonly SqlValue[]) => send('all', sql, params) as Promise<T[]>,
-      run: (sql: string, params?: readonly SqlValue[]) => send('run', sql, params) as Promise<{ changes: number }>,
-    },
+    batch: (statements) =>
+      new Promise<void>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        const w = thread();
+        // Referenced while it owes an answer, so that the process does not exit under a write.
+        w.ref();
+        w.postMessage({ id, statements });
+      }),
     async close() {
       const w = worker;
       if (!w) return;

@@ -76,7 +76,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     claim<T>(fn: (t: Sql) => Promise<T>, early: (result: T) => boolean): Promise<T> {
       return committer.run(fn, early);
     },
-    detached: detached.sql,
+    detached,
     async close() {
       await committer.drained();
       await detached.close();
