@@ -6,6 +6,12 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export type SqlValue = string | number | null | bigint;
 
+/** A statement with its parameters, to run later or elsewhere (Store.detached). */
+export interface Statement {
+  sql: string;
+  params: SqlValue[];
+}
+
 export interface Sql {
   readonly dialect: Dialect;
   /**
@@ -49,7 +55,7 @@ export interface Store {
    * SQLite runs each batch in one transaction on a worker thread with its own connection, off the
    * event loop. Engines without it take such writes through `tx`.
    */
-  readonly detached?: { batch(statements: { sql: string; params: SqlValue[] }[]): Promise<void> };
+  readonly detached?: { batch(statements: Statement[]): Promise<void> };
   close(): Promise<void>;
   /**
    * The engine's own store when this one is a per-request wrapper (http/idempotency.ts): what is not

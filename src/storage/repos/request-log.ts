@@ -1,4 +1,4 @@
-import { limitClause, type Sql, type SqlValue } from '../sql.js';
+import { limitClause, type Sql, type SqlValue, type Statement } from '../sql.js';
 import type { Scope } from './objects.js';
 
 /** One API request as `onfile logs` shows it. Times in ms. */
@@ -21,12 +21,13 @@ export interface StoredRequestLogEntry extends RequestLogEntry {
 
 /**
  * The statements that insert a batch of entries (the request log is written in batches, off the
- * request path), many entries each. A batch goes out in chunks of 128, 64, ..., 1 rows, so that whatever its size only eight statement texts
- * exist: each engine prepares a text once (PostgreSQL per pooled connection, under a bounded number
- * of names), and a text per batch size made nearly every batch a new, large statement to prepare.
+ * request path), many entries each. A batch goes out in chunks of 128, 64, ..., 1 rows, so that
+ * whatever its size only eight statement texts exist: each engine prepares a text once (PostgreSQL
+ * per pooled connection, under a bounded number of names), and a text per batch size made nearly
+ * every batch a new, large statement to prepare.
  */
-export function requestLogInserts(entries: readonly RequestLogEntry[]): { sql: string; params: SqlValue[] }[] {
-  const statements: { sql: string; params: SqlValue[] }[] = [];
+export function requestLogInserts(entries: readonly RequestLogEntry[]): Statement[] {
+  const statements: Statement[] = [];
   for (let from = 0; from < entries.length; ) {
     let size = LOG_CHUNK;
     while (size > entries.length - from) size /= 2;

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { once } from 'node:events';
+import { stopWorker } from './worker-stop.js';
 
 /**
  * WAL checkpoints copy committed pages into the database file and fsync it. SQLite runs them by
@@ -71,6 +71,7 @@ export interface Checkpointer {
 }
 
 const RESTART_TIMEOUT_MS = 2000;
+const STOP_TIMEOUT_MS = 5000;
 
 /** Starts the checkpointing thread for `file`. */
 export function startCheckpointer(file: string, intervalMs = 250): Checkpointer {
@@ -95,16 +96,9 @@ export function startCheckpointer(file: string, intervalMs = 250): Checkpointer 
     catchUp: () => ask('catch-up', 'caught-up'),
     restart: () => ask('restart', 'restart'),
     async stop() {
-      // Referenced again while stopping, so the process waits for the last checkpoint (bounded).
-      worker.ref();
-      const exited = once(worker, 'exit').then(() => 'exited' as const, () => 'exited' as const);
-      worker.postMessage('stop');
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 5000)));
-      const how = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
+      // The process waits for the last checkpoint (bounded).
+      await stopWorker(worker, 'stop', STOP_TIMEOUT_MS);
       for (const done of [...waiting.values()]) done();
-      if (how === 'timeout') await worker.terminate();
     },
   };
   worker.on('message', (msg: { kind: string; log?: number }) => {

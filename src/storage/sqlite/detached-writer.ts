@@ -1,13 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import type { SqlValue } from '../sql.js';
+import type { Statement } from '../sql.js';
+import { stopWorker } from './worker-stop.js';
 
 /**
  * Statements that belong to no request's transaction (the request log) run here, on a worker thread
- * with its own connection to the database file, each batch in one transaction. A batch of a few hundred log rows took the writer
- * connection 2-3 ms, during which this process's event loop served nobody; on the thread it waits
- * for SQLite's write lock with a busy timeout like any other process would, and the writer only sees
- * a busy lock now and then (which its group commit retries without blocking).
+ * with its own connection to the database file, each batch in one transaction. A batch of a few
+ * hundred log rows took the writer connection 2-3 ms, during which this process's event loop served
+ * nobody; on the thread it waits for SQLite's write lock with a busy timeout like any other process
+ * would, and the writer only sees a busy lock now and then (which its group commit retries without
+ * blocking).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -41,11 +43,6 @@ parentPort.on('message', (m) => {
 `;
 
 type Reply = { id: number; ok: true } | { id: number; ok: false; message?: string; code?: string };
-
-export interface Statement {
-  sql: string;
-  params: SqlValue[];
-}
 
 export interface DetachedWriter {
   /** Runs the statements in one transaction on the thread's connection; rejects with SQLite's error. */
@@ -100,15 +97,8 @@ export function startDetachedWriter(file: string): DetachedWriter {
       const w = worker;
       if (!w) return;
       worker = undefined;
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
-      // Messages are handled in order: 'close' runs after every statement sent before it.
-      w.ref();
-      w.postMessage('close');
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS)));
-      const how = await Promise.race([exited, timeout]);
-      clearTimeout(timer);
-      if (how === 'timeout') await w.terminate();
+      // Messages are handled in order: 'close' runs after every batch sent before it.
+      await stopWorker(w, 'close', CLOSE_TIMEOUT_MS);
     },
   };
 }
