@@ -3,11 +3,39 @@
  * changed (a changed nested hash is given whole).
  */
 export function previousAttributes(before: object, after: object): Record<string, unknown> | null {
-  const prev: Record<string, unknown> = {};
   const b = before as Record<string, unknown>;
   const a = after as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
-    if (JSON.stringify(b[key]) !== JSON.stringify(a[key])) prev[key] = b[key] === undefined ? null : b[key];
+  let prev: Record<string, unknown> | null = null;
+  for (const key in b) {
+    if (!sameJson(b[key], a[key])) (prev ??= {})[key] = b[key] === undefined ? null : b[key];
   }
-  return Object.keys(prev).length ? prev : null;
+  for (const key in a) {
+    if (!(key in b) && a[key] !== undefined) (prev ??= {})[key] = null;
+  }
+  return prev;
+}
+
+/**
+ * Whether two JSON values are equal as the API shows them: a hash's key order does not matter, and
+ * a key holding `undefined` is no key at all (JSON drops it).
+ */
+export function sameJson(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x)) {
+    if (!Array.isArray(y) || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!sameJson(x[i], y[i])) return false;
+    return true;
+  }
+  if (Array.isArray(y)) return false;
+  const xo = x as Record<string, unknown>;
+  const yo = y as Record<string, unknown>;
+  let defined = 0;
+  for (const key in xo) {
+    if (xo[key] === undefined) continue;
+    defined++;
+    if (!sameJson(xo[key], yo[key])) return false;
+  }
+  for (const key in yo) if (yo[key] !== undefined) defined--;
+  return defined === 0;
 }

@@ -1,0 +1,46 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { previousAttributes, sameJson } from '../../src/domain/shared/changes.js';
+
+describe('previous_attributes', () => {
+  const customer = {
+    id: 'cus_1',
+    email: 'a@example.com',
+    name: 'Jenny',
+    metadata: { order: '1', tier: 'gold' },
+    invoice_settings: { default_payment_method: null, footer: null },
+    preferred_locales: ['en'],
+    address: null,
+  };
+
+  it('is null when nothing changed, even with a hash whose keys come in another order', () => {
+    const same = { ...customer, metadata: { tier: 'gold', order: '1' }, invoice_settings: { footer: null, default_payment_method: null } };
+    assert.equal(previousAttributes(customer, structuredClone(customer)), null);
+    assert.equal(previousAttributes(customer, same), null);
+  });
+
+  it('gives the old value of each changed top-level field, a changed hash whole', () => {
+    const after = { ...customer, name: 'Jenny Rosen', metadata: { order: '1', tier: 'silver' }, invoice_settings: { default_payment_method: 'pm_1', footer: null } };
+    assert.deepEqual(previousAttributes(customer, after), {
+      name: 'Jenny',
+      metadata: { order: '1', tier: 'gold' },
+      invoice_settings: { default_payment_method: null, footer: null },
+    });
+  });
+
+  it('gives null for a field that did not exist before, and the old value of a removed one', () => {
+    const { name: _removed, ...withoutName } = customer;
+    assert.deepEqual(previousAttributes(customer, { ...withoutName, phone: '+1555' }), { name: 'Jenny', phone: null });
+  });
+
+  it('sees arrays by order and length, and null apart from a missing key or an empty hash', () => {
+    assert.deepEqual(previousAttributes(customer, { ...customer, preferred_locales: ['en', 'fr'] }), { preferred_locales: ['en'] });
+    assert.deepEqual(previousAttributes(customer, { ...customer, address: {} }), { address: null });
+    assert.equal(sameJson(['a', 'b'], ['b', 'a']), false);
+    assert.equal(sameJson({}, null), false);
+    assert.equal(sameJson([], {}), false);
+    assert.equal(sameJson({ a: undefined }, {}), true);
+    assert.equal(sameJson({ a: 1 }, { b: 1 }), false);
+    assert.equal(sameJson(1, '1'), false);
+  });
+});
