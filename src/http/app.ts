@@ -12,6 +12,7 @@ import { getObject } from '../storage/repos/objects.js';
 import { ConflictError } from '../storage/sql.js';
 import { isWithStatus, type RouteDef } from './route.js';
 import { RawJson } from './raw-json.js';
+import { endOfIoPhase } from '../lib/io-phase.js';
 
 export interface AppOptions {
   routes: RouteDef[];
@@ -240,6 +241,9 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
         await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, status, body, store);
       }
       if (!apiError) reply.header('Stripe-Should-Retry', 'false');
+      // Reads leave with the other answers of this I/O phase (lib/io-phase.ts); writes already leave in
+      // batches, after their group's commit.
+      if (route.method === 'GET') await endOfIoPhase();
       return reply.code(status).type('application/json').send(body);
     },
   });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ConflictError, TX_ATTEMPTS, type Sql } from '../sql.js';
+import { endOfIoPhase } from '../../lib/io-phase.js';
 
 /** Most transactions one COMMIT carries; bounds how long a group holds the writer. */
 const MAX_GROUP = 64;
@@ -112,8 +113,9 @@ export class GroupCommitter {
   private schedule(): void {
     if (this.scheduled || this.running || this.gate || !this.pending.length) return;
     this.scheduled = true;
-    // After the current I/O phase: every request parsed in it has queued its transaction by then.
-    setImmediate(() => {
+    // After the current I/O phase: every request parsed in it has queued its transaction by then,
+    // and the reads answered in it go out first (lib/io-phase.ts).
+    void endOfIoPhase().then(() => {
       this.scheduled = false;
       void this.runGroup();
     });
