@@ -45,6 +45,28 @@ describe('storage: SQLite group commit and WAL restart', () => {
     assert.equal(visible('change-1'), true);
   });
 
+  it('keeps the group open while early-answered callers keep queueing their next transactions', async () => {
+    // The callers' next transactions come after different numbers of promise turns: each answer sets
+    // its caller going at another point of the group, and every one of them should still join it.
+    const commit = (committer as unknown as { commit: Database.Statement }).commit;
+    let commits = 0;
+    const counted = { run: () => (commits++, commit.run()) };
+    (committer as unknown as { commit: unknown }).commit = counted;
+    try {
+      await Promise.all(
+        Array.from({ length: 12 }, async (_, i) => {
+          await committer.run(insert(`claim-join-${i}`), () => true);
+          for (let turn = 0; turn < i * 4; turn++) await undefined;
+          await committer.run(insert(`change-join-${i}`));
+        }),
+      );
+    } finally {
+      (committer as unknown as { commit: unknown }).commit = commit;
+    }
+    assert.equal(commits, 1, 'twelve claims and the twelve changes after them in one commit');
+    for (let i = 0; i < 12; i++) assert.equal(visible(`change-join-${i}`), true);
+  });
+
   it('answers a claim whose result does not qualify only after its commit', async () => {
     const seen = await committer.run(insert('claim-2'), () => false).then(() => visible('claim-2'));
     assert.equal(seen, true);
