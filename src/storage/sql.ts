@@ -87,3 +87,18 @@ export function limitClause(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`invalid LIMIT ${n}`);
   return `LIMIT ${n}`;
 }
+
+/**
+ * The placeholders and values of an `IN (…)` list, padded to the next power of two with repeats of
+ * the last value (which `IN` ignores). A statement text per size class rather than per length keeps
+ * the engines' statement caches small: SQLite's is keyed by text, and PostgreSQL's named statements
+ * are bounded, after which statements run unnamed.
+ */
+export function inList<T extends SqlValue>(values: readonly T[]): { marks: string; values: T[] } {
+  if (!values.length) throw new Error('an IN list needs at least one value');
+  let size = 1;
+  while (size < values.length) size *= 2;
+  const padded = values.slice();
+  while (padded.length < size) padded.push(values[values.length - 1]);
+  return { marks: Array(size).fill('?').join(', '), values: padded };
+}

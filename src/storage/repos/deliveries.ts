@@ -1,4 +1,4 @@
-import { limitClause, type Sql, type SqlValue } from '../sql.js';
+import { inList, limitClause, type Sql, type SqlValue } from '../sql.js';
 import type { Scope } from './objects.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
@@ -106,8 +106,8 @@ export async function claimDueDeliveries(t: Sql, nowMs: number, limit: number, o
     [nowMs, nowMs],
   );
   if (!rows.length) return [];
-  const ids = rows.map((r) => r.id);
-  await t.run(`UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [leaseUntil, owner, ...ids]);
+  const { marks, values } = inList(rows.map((r) => r.id));
+  await t.run(`UPDATE webhook_deliveries SET lease_until = ?, lease_owner = ? WHERE id IN (${marks})`, [leaseUntil, owner, ...values]);
   return rows.map((r) => ({ ...toDelivery(r), leaseUntil, leaseOwner: owner }));
 }
 
@@ -235,10 +235,11 @@ interface AttemptRow {
 
 export async function attemptsOf(t: Sql, deliveryIds: readonly string[]): Promise<Attempt[]> {
   if (!deliveryIds.length) return [];
+  const { marks, values } = inList(deliveryIds);
   const rows = await t.all<AttemptRow>(
     `SELECT seq, delivery_id, event_id, endpoint_id, url, attempt, started_at, duration_ms, http_status, response_body, error, dispatcher
-     FROM webhook_attempts WHERE delivery_id IN (${deliveryIds.map(() => '?').join(', ')}) ORDER BY seq`,
-    deliveryIds,
+     FROM webhook_attempts WHERE delivery_id IN (${marks}) ORDER BY seq`,
+    values,
   );
   return rows.map((r) => ({
     seq: Number(r.seq),

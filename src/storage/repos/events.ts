@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
+import { inList, limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
 import { addRange, type RangeFilter, type Scope } from './objects.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
@@ -75,8 +75,9 @@ export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{
   const where = ['account_id = ?', 'livemode = ?'];
   const params: SqlValue[] = [scope.accountId, lm(scope)];
   if (q.types?.length) {
-    where.push(`type IN (${q.types.map(() => '?').join(', ')})`);
-    params.push(...q.types);
+    const { marks, values } = inList(q.types);
+    where.push(`type IN (${marks})`);
+    params.push(...values);
   }
   if (q.typePattern !== undefined && q.typePattern !== '*') {
     if (q.typePattern.includes('*')) {
@@ -138,12 +139,11 @@ export async function pruneEvents(t: Sql, createdBefore: number, batch: number):
     [createdBefore],
   );
   if (!ids.length) return 0;
-  const list = ids.map((r) => r.id);
-  const marks = list.map(() => '?').join(', ');
-  await t.run(`DELETE FROM webhook_attempts WHERE event_id IN (${marks})`, list);
-  await t.run(`DELETE FROM webhook_deliveries WHERE event_id IN (${marks})`, list);
-  await t.run(`DELETE FROM events WHERE id IN (${marks})`, list);
-  return list.length;
+  const { marks, values } = inList(ids.map((r) => r.id));
+  await t.run(`DELETE FROM webhook_attempts WHERE event_id IN (${marks})`, values);
+  await t.run(`DELETE FROM webhook_deliveries WHERE event_id IN (${marks})`, values);
+  await t.run(`DELETE FROM events WHERE id IN (${marks})`, values);
+  return ids.length;
 }
 
 export async function eventCursorSeq(t: Sql, scope: Scope, id: string): Promise<number | undefined> {
@@ -154,6 +154,7 @@ export async function eventCursorSeq(t: Sql, scope: Scope, id: string): Promise<
 /** Types of the given events, for listings that show deliveries. */
 export async function eventTypesOf(t: Sql, ids: readonly string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
-  const rows = await t.all<{ id: string; type: string }>(`SELECT id, type FROM events WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+  const { marks, values } = inList(ids);
+  const rows = await t.all<{ id: string; type: string }>(`SELECT id, type FROM events WHERE id IN (${marks})`, values);
   return new Map(rows.map((r) => [r.id, r.type]));
 }
