@@ -6,7 +6,7 @@
  * requests of one phase leave a few hundred microseconds apart, and a client on the same machine
  * (a test suite, the CLI, a local app) is put to sleep and woken up for each. The wake-up happens
  * inside our socket write and costs more than the rest of a small read (measured side by side: a
- * retrieve took 143 µs of CPU one by one, 101 µs batched). Writes already leave in batches, after
+ * retrieve took 143 µs of CPU one by one, 92 µs batched). Writes already leave in batches, after
  * their group's COMMIT (storage/sqlite/group-commit.ts).
  *
  * The delay is the rest of the current I/O phase: nothing when one request is in flight.
