@@ -43,12 +43,24 @@ for (const engine of engines()) {
       assert.equal(upd.request?.id, updated.lastResponse.requestId);
       assert.match(upd.request?.idempotency_key ?? '', /^stripe-node-retry-/);
       assert.equal((upd.data.object as Stripe.Customer).name, 'Jenny Rosen');
-      assert.deepEqual(upd.data.previous_attributes, { metadata: {}, name: 'Jenny' });
+      assert.deepEqual(upd.data.previous_attributes, { metadata: { plan: null }, name: 'Jenny' });
       assert.equal((del.data.object as Stripe.Customer).id, id);
 
       const one = await a.stripe.events.retrieve(upd.id);
       assert.deepEqual(one.data, upd.data);
       assert.equal(one.type, 'customer.updated');
+    });
+
+    it('records no event for an update that changes nothing, metadata keys given in another order included', async () => {
+      const a = await s.newAccount();
+      const c = await a.stripe.customers.create({ name: 'Jenny', metadata: { plan: 'pro', tier: 'gold' } });
+      const same = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: a.sk, form: 'name=Jenny&metadata[tier]=gold&metadata[plan]=pro' });
+      assert.equal(same.status, 200);
+      assert.deepEqual(same.body.metadata, { plan: 'pro', tier: 'gold' });
+      await a.stripe.customers.update(c.id, { metadata: { tier: 'silver' } });
+      const events = (await a.stripe.events.list()).data;
+      assert.deepEqual(events.map((e) => e.type), ['customer.updated', 'customer.created']);
+      assert.deepEqual(events[0].data.previous_attributes, { metadata: { tier: 'gold' } });
     });
 
     it('renders events at their own api_version whatever the request asks for', async () => {

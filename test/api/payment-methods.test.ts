@@ -137,8 +137,9 @@ for (const engine of engines()) {
       assert.equal(u.billing_details.address?.line1, null);
       assert.equal(u.allow_redisplay, 'always');
       const evt = (await events(a, 'payment_method.updated')).find((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id)!;
-      assert.deepEqual((evt.data.previous_attributes as Record<string, unknown>).metadata, { a: '1' });
+      assert.deepEqual((evt.data.previous_attributes as Record<string, unknown>).metadata, { b: null }, 'of a hash, only the keys that changed');
       assert.equal((evt.data.previous_attributes as Record<string, unknown>).allow_redisplay, 'unspecified');
+      assert.deepEqual((evt.data.previous_attributes as Record<string, unknown>).billing_details, { address: { city: null }, email: null }, 'nested hashes too');
     });
 
     it("lists a customer's methods (both routes), by type and allow_redisplay, with cursors", async () => {

@@ -19,13 +19,20 @@ describe('previous_attributes', () => {
     assert.equal(previousAttributes(customer, same), null);
   });
 
-  it('gives the old value of each changed top-level field, a changed hash whole', () => {
-    const after = { ...customer, name: 'Jenny Rosen', metadata: { order: '1', tier: 'silver' }, invoice_settings: { default_payment_method: 'pm_1', footer: null } };
+  it('gives the old value of each changed field, and of a changed hash only the keys that changed', () => {
+    const after = {
+      ...customer,
+      name: 'Jenny Rosen',
+      metadata: { order: '1', tier: 'silver', coupon: 'X' },
+      invoice_settings: { default_payment_method: 'pm_1', footer: null },
+    };
     assert.deepEqual(previousAttributes(customer, after), {
       name: 'Jenny',
-      metadata: { order: '1', tier: 'gold' },
-      invoice_settings: { default_payment_method: null, footer: null },
+      metadata: { tier: 'gold', coupon: null },
+      invoice_settings: { default_payment_method: null },
     });
+    const { tier: _gone, ...withoutTier } = customer.metadata;
+    assert.deepEqual(previousAttributes(customer, { ...customer, metadata: withoutTier }), { metadata: { tier: 'gold' } });
   });
 
   it('gives null for a field that did not exist before, and the old value of a removed one', () => {
@@ -36,6 +43,7 @@ describe('previous_attributes', () => {
   it('sees arrays by order and length, and null apart from a missing key or an empty hash', () => {
     assert.deepEqual(previousAttributes(customer, { ...customer, preferred_locales: ['en', 'fr'] }), { preferred_locales: ['en'] });
     assert.deepEqual(previousAttributes(customer, { ...customer, address: {} }), { address: null });
+    assert.deepEqual(previousAttributes({ ...customer, address: { city: 'Berlin' } }, customer), { address: { city: 'Berlin' } });
     assert.equal(sameJson(['a', 'b'], ['b', 'a']), false);
     assert.equal(sameJson({}, null), false);
     assert.equal(sameJson([], {}), false);

@@ -1,18 +1,28 @@
 /**
- * `data.previous_attributes` of an `*.updated` event: the old values of the top-level fields that
- * changed (a changed nested hash is given whole).
+ * `data.previous_attributes` of an `*.updated` event: the old values of the fields that changed. Inside
+ * a hash that changed (metadata, invoice_settings, address) only the keys that changed are given,
+ * with null for a key that did not exist before; an array that changed is given whole
+ * (https://docs.stripe.com/changelog/2015-01-26/events-previous-attributes-render-differences and
+ * https://docs.stripe.com/changelog/2017-05-25/events-previous-attributes-render-complete-sub-array).
  */
 export function previousAttributes(before: object, after: object): Record<string, unknown> | null {
   const b = before as Record<string, unknown>;
   const a = after as Record<string, unknown>;
   let prev: Record<string, unknown> | null = null;
   for (const key in b) {
-    if (!sameJson(b[key], a[key])) (prev ??= {})[key] = b[key] === undefined ? null : b[key];
+    const was = b[key];
+    const now = a[key];
+    if (sameJson(was, now)) continue;
+    (prev ??= {})[key] = isHash(was) && isHash(now) ? previousAttributes(was, now) : was === undefined ? null : was;
   }
   for (const key in a) {
     if (!(key in b) && a[key] !== undefined) (prev ??= {})[key] = null;
   }
   return prev;
+}
+
+function isHash(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

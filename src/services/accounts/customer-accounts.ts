@@ -1,4 +1,5 @@
 import { errors } from '../../errors/catalogue.js';
+import { sameJson } from '../../domain/shared/changes.js';
 import { newId, newToken } from '../../lib/ids.js';
 import { getObject, insertObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
@@ -106,7 +107,7 @@ export async function updateCustomerAccount(ctx: CallContext, id: string, p: Acc
     const customer = p.configuration?.customer as { billing?: { default_payment_method?: string | null } | null } | null | undefined;
     await checkDefaultPaymentMethod(t, ctx, id, customer?.billing?.default_payment_method);
     const next = applyAccountFields(row.data, p, generated(ctx, id));
-    if (JSON.stringify(next) === JSON.stringify(row.data)) return row.data;
+    if (sameJson(next, row.data)) return row.data;
     await updateObject(t, ctx.scope, row, { data: next, ...columns(next) });
     return next;
   });

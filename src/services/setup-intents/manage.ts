@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
 import { applyMetadata } from '../../domain/shared/metadata.js';
+import { sameJson } from '../../domain/shared/changes.js';
 import { transition } from '../../domain/setup-intents/machine.js';
 import { updateObject } from '../../storage/repos/objects.js';
 import { emitEvent } from '../../events/emit.js';
@@ -58,7 +59,7 @@ export async function updateSetupIntent(ctx: CallContext, id: string, p: UpdateS
       next.status = step.to;
       next.next_action = null;
     }
-    if (JSON.stringify(next) === JSON.stringify(before)) return before;
+    if (sameJson(next, before)) return before;
     await updateObject(t, ctx.scope, row, { data: next, customer: ownerKey(owner), lookup: paymentMethodIdOf(next) });
     return next;
   });
