@@ -101,7 +101,7 @@ function open(file: string): Database.Database {
   db.pragma('mmap_size = 268435456');
   // Each transaction of a group runs in a SAVEPOINT (group-commit.ts), and SQLite keeps the old
   // image of every page a savepoint changes in a sub-journal, which it spills to a temporary file
-  // past 64 KiB: a group of creates wrote ~1 MB there, ~40 us per create in write calls. In memory
+  // past 64 KiB: a group of creates wrote ~1 MB there, 30-40 us per create in write calls. In memory
   // it is a copy.
   db.pragma('temp_store = MEMORY');
   return db;
