@@ -85,11 +85,9 @@ export function storeRecordingCommits(store: Store, scope: Scope, key: string, r
       const result = await store.tx(async (t) => {
         const result = await fn(t);
         body = completion ? JSON.stringify(result) : undefined;
-        const recorded =
-          body === undefined
-            ? await recordIdempotentCommit(t, scope, key, requestId, primaryObject(result))
-            : await completeIdempotentCommit(t, scope, key, requestId, primaryObject(result), { status: 200, body });
-        if (!recorded) throw errors.idempotencyKeyInUse(key);
+        const lost = () => errors.idempotencyKeyInUse(key);
+        if (body === undefined) await recordIdempotentCommit(t, scope, key, requestId, primaryObject(result), lost);
+        else await completeIdempotentCommit(t, scope, key, requestId, primaryObject(result), { status: 200, body }, lost);
         return result;
       });
       if (completion) Object.assign(completion, { result, body });

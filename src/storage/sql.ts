@@ -24,6 +24,27 @@ export interface Sql {
   one<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
+  /**
+   * A write whose answer the caller does not need, only that it succeeded and, with `expect`, that
+   * it changed exactly `expect.changes` rows. Inside a PostgreSQL transaction it resolves once the
+   * statement is queued, without waiting for the database: it goes out together with the next
+   * statement whose answer is awaited, or with the COMMIT, one round trip for all of them. If it
+   * fails, the transaction fails no later than its commit, with the database's error or, for a
+   * row count other than expected, with `expect.error()`. Elsewhere it runs like `run`.
+   */
+  write(sql: string, params?: readonly SqlValue[], expect?: RowsExpected): Promise<void>;
+}
+
+/** What a `write` must change to be correct, and the error when it did not (a lost race, mostly). */
+export interface RowsExpected {
+  changes: number;
+  error: () => Error;
+}
+
+/** `write` on an engine that runs it at once: `run`, then the row-count check. */
+export async function runAndCheck(s: Sql, sql: string, params: readonly SqlValue[] | undefined, expect?: RowsExpected): Promise<void> {
+  const { changes } = await s.run(sql, params);
+  if (expect && changes !== expect.changes) throw expect.error();
 }
 
 export interface Store {

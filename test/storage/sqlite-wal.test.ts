@@ -25,6 +25,7 @@ describe('storage: SQLite group commit and WAL restart', () => {
     one: async (q: string, p: readonly SqlValue[] = []) => writer.prepare(q).get(...p) as never,
     all: async (q: string, p: readonly SqlValue[] = []) => writer.prepare(q).all(...p) as never,
     run: async (q: string, p: readonly SqlValue[] = []) => ({ changes: writer.prepare(q).run(...p).changes }),
+    write: async (q: string, p: readonly SqlValue[] = []) => void writer.prepare(q).run(...p),
   };
   const committer = new GroupCommitter(writer, sql);
   const visible = (k: string) => reader.prepare('SELECT v FROM t WHERE k = ?').get(k) !== undefined;

@@ -118,5 +118,46 @@ for (const engine of engines()) {
       assert.equal(await exists(ids[1]), true);
       assert.equal(await exists(ids[2]), false, 'the failed transaction’s first insert was rolled back too');
     });
+
+    it('reports the write that failed, not the statements refused after it', async () => {
+      const [first, dup] = [newId(), newId()];
+      await store.tx((t) => insertRow(dup, t));
+      // On PostgreSQL the insert is queued, and the read behind it only hears "transaction aborted".
+      const failed = await store
+        .tx(async (t) => {
+          await insertRow(first, t);
+          await insertRow(dup, t);
+          return t.one('SELECT id FROM objects WHERE id = ?', [first]);
+        })
+        .then(
+          () => undefined,
+          (err: Error) => err,
+        );
+      assert.match(String(failed?.message), /unique/i);
+      assert.equal(await exists(first), false);
+    });
+
+    it('fails a transaction whose write changed other rows than expected, with the error it names', async () => {
+      const id = newId();
+      const lost = new Error('the row was gone');
+      const failed = await store
+        .tx(async (t) => {
+          await insertRow(id, t);
+          await t.write("UPDATE objects SET version = version + 1 WHERE id = ? AND type = 'customer'", ['cus_nosuchrow'], { changes: 1, error: () => lost });
+          return 'committed';
+        })
+        .then(
+          (v) => v,
+          (err: unknown) => err,
+        );
+      assert.equal(failed, lost);
+      assert.equal(await exists(id), false, 'nothing of it committed');
+      // The same write, expecting what it does change, commits.
+      await store.tx(async (t) => {
+        await insertRow(id, t);
+        await t.write("UPDATE objects SET version = version + 1 WHERE id = ? AND type = 'customer'", [id], { changes: 1, error: () => lost });
+      });
+      assert.equal((await getObject(store.read, scope, 'customer', id))?.version, 2);
+    });
   });
 }

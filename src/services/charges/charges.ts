@@ -4,7 +4,7 @@ import { applyMetadata } from '../../domain/shared/metadata.js';
 import { previousAttributes } from '../../domain/shared/changes.js';
 import { normalizeAddress } from '../../domain/customers/customer.js';
 import type { ChargeInternal } from '../../domain/charges/charge.js';
-import { getObject, insertObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
+import { getObject, insertObject, updateObject, type ObjectRow } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { listPage } from '../../api/list.js';
@@ -17,7 +17,7 @@ import type { ListCharges, UpdateCharge } from '../../api/v1/charges/params.js';
  * (https://docs.stripe.com/api/charges). Row columns: customer = owner (cus_/acct_),
  * parent = PaymentIntent, lookup = status.
  */
-export type ChargeRow = StoredObject<Stripe.Charge, ChargeInternal>;
+export type ChargeRow = ObjectRow<Stripe.Charge, ChargeInternal>;
 
 export async function insertCharge(t: Sql, ctx: CallContext, charge: Stripe.Charge, internal: ChargeInternal, owner: string | null): Promise<ChargeRow> {
   return insertObject<Stripe.Charge, ChargeInternal>(t, ctx.scope, {

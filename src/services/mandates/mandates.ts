@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { newId } from '../../lib/ids.js';
 import { errors } from '../../errors/catalogue.js';
 import { newMandate, type CustomerAcceptance, type MandateInternal } from '../../domain/mandates/mandate.js';
-import { getObject, insertObject, listObjects, updateObject, type StoredObject } from '../../storage/repos/objects.js';
+import { getObject, insertObject, listObjects, updateObject, type ObjectRow } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { nowSeconds, type CallContext } from '../context.js';
@@ -14,7 +14,7 @@ import { enqueueOperation, finishOperation, registerOperationHandler, runOperati
  * GET /v1/mandates/:id, made `inactive` when their PaymentMethod is detached
  * (https://docs.stripe.com/api/mandates). Row columns: parent = PaymentMethod id, lookup = status.
  */
-export type MandateRow = StoredObject<Stripe.Mandate, MandateInternal>;
+export type MandateRow = ObjectRow<Stripe.Mandate, MandateInternal>;
 
 export interface CreateMandateInput {
   paymentMethod: Stripe.PaymentMethod;

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
-import { getObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
+import { getObject, updateObject, type ObjectRow } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import type { PaymentIntentInternal } from '../../domain/payment-intents/payment-intent.js';
 import { ownerKey } from '../customers/owner.js';
@@ -8,7 +8,7 @@ import type { Owner } from '../../domain/payment-methods/payment-method.js';
 import type { CallContext } from '../context.js';
 
 /** A PaymentIntent row: the wire object plus onfile's bookkeeping. Row column customer = owner (cus_/acct_). */
-export type PaymentIntentRow = StoredObject<Stripe.PaymentIntent, PaymentIntentInternal>;
+export type PaymentIntentRow = ObjectRow<Stripe.PaymentIntent, PaymentIntentInternal>;
 
 export async function findPaymentIntent(t: Sql, ctx: CallContext, id: string): Promise<PaymentIntentRow | undefined> {
   return getObject<Stripe.PaymentIntent, PaymentIntentInternal>(t, ctx.scope, 'payment_intent', id);

@@ -2,13 +2,13 @@ import type Stripe from 'stripe';
 import { newId } from '../../lib/ids.js';
 import { errors } from '../../errors/catalogue.js';
 import { newPaymentMethod, type PaymentMethodInput, type PaymentMethodInternal } from '../../domain/payment-methods/payment-method.js';
-import { insertObject, type StoredObject } from '../../storage/repos/objects.js';
+import { insertObject, type ObjectRow } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { supportedPaymentMethodTypes } from '../../connectors/registry.js';
 import { nowSeconds, type CallContext } from '../context.js';
 import type { CreatePaymentMethod, PaymentMethodData } from '../../api/v1/payment-methods/params.js';
 
-export type PaymentMethodRow = StoredObject<Stripe.PaymentMethod, PaymentMethodInternal>;
+export type PaymentMethodRow = ObjectRow<Stripe.PaymentMethod, PaymentMethodInternal>;
 
 /**
  * Creates an unattached PaymentMethod in the caller's transaction: used by POST /v1/payment_methods

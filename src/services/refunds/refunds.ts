@@ -3,7 +3,7 @@ import { errors } from '../../errors/catalogue.js';
 import { applyMetadata } from '../../domain/shared/metadata.js';
 import { previousAttributes } from '../../domain/shared/changes.js';
 import { canRefund, type RefundInternal, type RefundStatus } from '../../domain/refunds/refund.js';
-import { getObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
+import { getObject, updateObject, type ObjectRow } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { listPage } from '../../api/list.js';
@@ -11,7 +11,7 @@ import type { ListPage } from '../../api/render.js';
 import type { CallContext } from '../context.js';
 import type { ListRefunds, UpdateRefund } from '../../api/v1/refunds/params.js';
 
-export type RefundRow = StoredObject<Stripe.Refund, RefundInternal>;
+export type RefundRow = ObjectRow<Stripe.Refund, RefundInternal>;
 
 export async function requireRefund(t: Sql, ctx: CallContext, id: string): Promise<RefundRow> {
   const row = await getObject<Stripe.Refund, RefundInternal>(t, ctx.scope, 'refund', id);

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
-import { getObject, type StoredObject } from '../../storage/repos/objects.js';
+import { getObject, type ObjectRow } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import type { CustomerAcceptance } from '../../domain/mandates/mandate.js';
 import type { CallContext } from '../context.js';
@@ -21,8 +21,8 @@ export interface SetupAttemptInternal {
   redirectTokenHash: string | null;
 }
 
-export type SetupIntentRow = StoredObject<Stripe.SetupIntent, SetupIntentInternal>;
-export type SetupAttemptRow = StoredObject<Stripe.SetupAttempt, SetupAttemptInternal>;
+export type SetupIntentRow = ObjectRow<Stripe.SetupIntent, SetupIntentInternal>;
+export type SetupAttemptRow = ObjectRow<Stripe.SetupAttempt, SetupAttemptInternal>;
 
 export async function requireSetupIntent(t: Sql, ctx: CallContext, id: string): Promise<SetupIntentRow> {
   const row = await getObject<Stripe.SetupIntent, SetupIntentInternal>(t, ctx.scope, 'setup_intent', id);

@@ -36,7 +36,7 @@ function toStored(r: Row): StoredEvent {
 }
 
 export async function insertEvent(t: Sql, scope: Scope, event: Stripe.Event, objectId: string | null): Promise<void> {
-  await t.run(
+  await t.write(
     `INSERT INTO events (id, account_id, livemode, type, created, object_id, request_id, idempotency_key, data, pending_webhooks)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [event.id, scope.accountId, lm(scope), event.type, event.created, objectId, event.request?.id ?? null, event.request?.idempotency_key ?? null, JSON.stringify(event), event.pending_webhooks],
@@ -123,7 +123,7 @@ export async function latestEventSeq(t: Sql, scope: Scope): Promise<number> {
 
 export async function addPendingWebhooks(t: Sql, eventId: string, delta: number): Promise<void> {
   // Never below zero: a resend that succeeds again must not count an endpoint twice.
-  await t.run('UPDATE events SET pending_webhooks = CASE WHEN pending_webhooks + ? < 0 THEN 0 ELSE pending_webhooks + ? END WHERE id = ?', [delta, delta, eventId]);
+  await t.write('UPDATE events SET pending_webhooks = CASE WHEN pending_webhooks + ? < 0 THEN 0 ELSE pending_webhooks + ? END WHERE id = ?', [delta, delta, eventId]);
 }
 
 /**

@@ -72,8 +72,9 @@ export async function claimIdempotencyKey(
 
 /**
  * Called inside a state-change transaction of the request that owns the key: records the object it
- * wrote (when known) and proves the key is still this request's. False means another request took
- * the key over (this one outlived its lock), and the caller must not commit.
+ * wrote (when known) and proves the key is still this request's. If another request took the key
+ * over (this one outlived its lock), the transaction fails with `lost()` and must not commit.
+ * Queued with `write`: on PostgreSQL it goes out with the COMMIT.
  */
 export async function recordIdempotentCommit(
   t: Sql,
@@ -81,13 +82,14 @@ export async function recordIdempotentCommit(
   key: string,
   requestId: string,
   object: { type: string; id: string } | null,
-): Promise<boolean> {
-  const r = await t.run(
+  lost: () => Error,
+): Promise<void> {
+  await t.write(
     `UPDATE idempotency_keys SET object_type = COALESCE(?, object_type), object_id = COALESCE(?, object_id)
      WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running'`,
     [object?.type ?? null, object?.id ?? null, scope.accountId, lm(scope), key, requestId],
+    { changes: 1, error: lost },
   );
-  return r.changes === 1;
 }
 
 /**
@@ -101,13 +103,14 @@ export async function completeIdempotentCommit(
   requestId: string,
   object: { type: string; id: string } | null,
   response: { status: number; body: string },
-): Promise<boolean> {
-  const r = await t.run(
+  lost: () => Error,
+): Promise<void> {
+  await t.write(
     `UPDATE idempotency_keys SET object_type = COALESCE(?, object_type), object_id = COALESCE(?, object_id), state = 'done', response_status = ?, response_body = ?
      WHERE account_id = ? AND livemode = ? AND key = ? AND request_id = ? AND state = 'running'`,
     [object?.type ?? null, object?.id ?? null, response.status, response.body, scope.accountId, lm(scope), key, requestId],
+    { changes: 1, error: lost },
   );
-  return r.changes === 1;
 }
 
 /** Takes over a key whose first request died while running (its lock expired). */

@@ -15,6 +15,12 @@ export interface StoredObject<D = Record<string, unknown>, I = Record<string, un
   internal: I;
 }
 
+/**
+ * An object as a service holds it to change it. `seq`, its place in lists, is left out: only list
+ * cursors need it, and an insert does not read it back (see insertObject).
+ */
+export type ObjectRow<D = Record<string, unknown>, I = Record<string, unknown>> = Omit<StoredObject<D, I>, 'seq'>;
+
 /** Filter columns; their meaning per type is chosen by each resource's repository. */
 export interface IndexColumns {
   customer?: string | null;
@@ -49,13 +55,18 @@ const toObject = <D, I>(r: Row): StoredObject<D, I> => ({
   internal: parseJson<I>(r.internal),
 });
 
-export async function insertObject<D, I>(t: Sql, scope: Scope, o: NewObject<D, I>): Promise<StoredObject<D, I>> {
-  const row = await t.one<{ seq: number }>(
+/**
+ * Queued with `write` (Sql.write): nothing the caller needs comes back, so on PostgreSQL the insert
+ * travels with the transaction's next statement. The new row's `seq` is not read back; a fresh
+ * object is nobody's list cursor yet.
+ */
+export async function insertObject<D, I>(t: Sql, scope: Scope, o: NewObject<D, I>): Promise<ObjectRow<D, I>> {
+  await t.write(
     `INSERT INTO objects (id, account_id, livemode, type, created, version, customer, parent, lookup, data, internal)
-     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) RETURNING seq`,
+     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
     [o.id, scope.accountId, lm(scope), o.type, o.created, o.customer ?? null, o.parent ?? null, o.lookup ?? null, JSON.stringify(o.data), JSON.stringify(o.internal)],
   );
-  return { seq: Number(row!.seq), id: o.id, type: o.type, version: 1, data: o.data, internal: o.internal };
+  return { id: o.id, type: o.type, version: 1, data: o.data, internal: o.internal };
 }
 
 const GET_OBJECT = 'SELECT seq, id, type, version, data, internal FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?';
@@ -86,9 +97,9 @@ const GET_OBJECT_TEXT = 'SELECT data FROM objects WHERE id = ? AND account_id = 
 export async function updateObject<D, I>(
   t: Sql,
   scope: Scope,
-  prev: StoredObject<D, I>,
+  prev: ObjectRow<D, I>,
   next: { data: D; internal?: I } & IndexColumns,
-): Promise<StoredObject<D, I>> {
+): Promise<ObjectRow<D, I>> {
   const internal = next.internal ?? prev.internal;
   const sets = ['version = version + 1', 'data = ?', 'internal = ?'];
   const params: SqlValue[] = [JSON.stringify(next.data), JSON.stringify(internal)];
@@ -98,11 +109,11 @@ export async function updateObject<D, I>(
       params.push(next[col] ?? null);
     }
   }
-  const { changes } = await t.run(
+  await t.write(
     `UPDATE objects SET ${sets.join(', ')} WHERE id = ? AND account_id = ? AND livemode = ? AND version = ?`,
     [...params, prev.id, scope.accountId, lm(scope), prev.version],
+    { changes: 1, error: () => new ConflictError(prev.id) },
   );
-  if (changes !== 1) throw new ConflictError(prev.id);
   return { ...prev, version: prev.version + 1, data: next.data, internal };
 }
 

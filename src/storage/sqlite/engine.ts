@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Sql, SqlValue, Store } from '../sql.js';
+import type { RowsExpected, Sql, SqlValue, Store } from '../sql.js';
 import { loadMigrations } from '../migrate.js';
 import { startCheckpointer } from './checkpointer.js';
 import { GroupCommitter } from './group-commit.js';
@@ -69,6 +69,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
       one: (sql, params) => store.tx((t) => t.one(sql, params)),
       all: (sql, params) => store.tx((t) => t.all(sql, params)),
       run: (sql, params) => store.tx((t) => t.run(sql, params)),
+      write: (sql, params, expect) => store.tx((t) => t.write(sql, params, expect)),
     },
     tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       return committer.run(fn);
@@ -139,6 +140,10 @@ function wrap(db: Database.Database): Sql {
     },
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: stmt(sql).run(...params).changes };
+    },
+    async write(sql: string, params: readonly SqlValue[] = [], expect?: RowsExpected) {
+      const { changes } = stmt(sql).run(...params);
+      if (expect && changes !== expect.changes) throw expect.error();
     },
   };
 }
