@@ -41,9 +41,9 @@ export function requestLogInserts(entries: readonly RequestLogEntry[]): Statemen
   return statements;
 }
 
-/** requestLogInserts run in the caller's transaction. */
+/** requestLogInserts run in the caller's transaction, queued (on PostgreSQL they go out with its COMMIT). */
 export async function insertRequestLogEntries(t: Sql, entries: readonly RequestLogEntry[]): Promise<void> {
-  for (const { sql, params } of requestLogInserts(entries)) await t.run(sql, params);
+  for (const { sql, params } of requestLogInserts(entries)) await t.write(sql, params);
 }
 
 const LOG_CHUNK = 128;
