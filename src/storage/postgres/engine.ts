@@ -157,7 +157,7 @@ const queryConfig = (sql: string, params: readonly SqlValue[]): pg.QueryConfig =
   return { name: st.name, text: st.text, values: params as unknown[] };
 };
 
-/** A statement that fails (OF001) unless it changed `changes` rows: see migration 0007. */
+/** A statement that fails (OF001) unless it changed `changes` rows: see migration 0007. It must be an INSERT, UPDATE or DELETE without a RETURNING of its own. */
 function expecting(sql: string, changes: number): string {
   return `WITH changed AS (${sql} RETURNING 1) SELECT onfile_expect_rows(count(*), ${changes}) FROM changed`;
 }
