@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RowsExpected, Sql, SqlValue, Store } from '../sql.js';
+import { runAndCheck, type Sql, type SqlValue, type Store } from '../sql.js';
 import { loadMigrations } from '../migrate.js';
 import { startCheckpointer } from './checkpointer.js';
 import { GroupCommitter } from './group-commit.js';
@@ -130,7 +130,7 @@ function wrap(db: Database.Database): Sql {
     }
     return s;
   };
-  return {
+  const conn: Sql = {
     dialect: 'sqlite',
     async one<T>(sql: string, params: readonly SqlValue[] = []) {
       return stmt(sql).get(...params) as T | undefined;
@@ -141,9 +141,7 @@ function wrap(db: Database.Database): Sql {
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: stmt(sql).run(...params).changes };
     },
-    async write(sql: string, params: readonly SqlValue[] = [], expect?: RowsExpected) {
-      const { changes } = stmt(sql).run(...params);
-      if (expect && changes !== expect.changes) throw expect.error();
-    },
+    write: (sql, params, expect) => runAndCheck(conn, sql, params, expect),
   };
+  return conn;
 }
