@@ -1,5 +1,4 @@
 // An HTTP worker process of `onfile start --workers N` (src/cluster/); same loader as bin/onfile.js.
-import { register } from 'tsx/esm/api';
+import './typescript.js';
 
-register();
 await import('../src/cluster/worker-main.ts');

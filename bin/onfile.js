@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// onfile runs its TypeScript sources directly through tsx's loader: no build step to forget.
-import { register } from 'tsx/esm/api';
+// onfile runs its TypeScript sources directly (bin/typescript.js): no build step to forget.
+import './typescript.js';
 
-register();
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv);

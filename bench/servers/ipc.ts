@@ -1,4 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** bin/typescript.js: how onfile runs its sources (as bin/onfile.js does). */
+const TYPESCRIPT_LOADER = fileURLToPath(new URL('../../bin/typescript.js', import.meta.url));
 
 /**
  * The servers under load run in their own processes, so the load generator and the server do not
@@ -53,10 +57,10 @@ export interface ChildServer<R> {
 const START_TIMEOUT_MS = 60_000;
 const CALL_TIMEOUT_MS = 60_000;
 
-/** Parent side: starts `file` with tsx and waits (bounded) for its ready message. */
+/** Parent side: starts `file` with onfile's TypeScript loader and waits (bounded) for its ready message. */
 export async function startChild<R>(file: string, env: NodeJS.ProcessEnv): Promise<ChildServer<R>> {
   const child: ChildProcess = fork(file, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', TYPESCRIPT_LOADER],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

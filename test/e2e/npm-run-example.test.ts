@@ -26,8 +26,8 @@ interface Running {
 function startExample(dataDir: string): Promise<Running> {
   // The package.json script, run directly so the test holds the process that handles the signal.
   const script = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.example;
-  assert.equal(script, 'node --import tsx examples/rocket-rides/run.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'examples/rocket-rides/run.ts'], {
+  assert.equal(script, 'node --import ./bin/typescript.js examples/rocket-rides/run.ts');
+  const child = spawn(process.execPath, ['--import', './bin/typescript.js', 'examples/rocket-rides/run.ts'], {
     cwd: REPO,
     env: { ...process.env, ONFILE_PORT: '0', PORT: '0', ROCKET_RIDES_DATA: dataDir, DATABASE_URL: 'postgres://127.0.0.1:1/not-used' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -262,8 +262,8 @@ export type CallOutcome =
   | { notAPromise: true }
   | { constructed: true; version: string; registerWrapper: string };
 
-// Evaluated as a string expression: functions compiled by tsx carry helper calls (`__name`)
-// that do not exist in the page.
+// Evaluated as a string expression: a function of this file passed to the page would arrive as
+// the loader compiled it, which is not guaranteed to be plain browser JavaScript.
 export function invoke(page: Page, spec: CallSpec, ms = WAIT_MS): Promise<CallOutcome> {
   return within(page.evaluate(`window.__invoke(${JSON.stringify(spec)})`) as Promise<CallOutcome>, ms, `page call ${spec.method}`);
 }
