@@ -4,7 +4,7 @@ import pg from 'pg';
 import { useEngineStore } from './engine-store.js';
 import { toPg } from '../../src/storage/postgres/engine.js';
 import { insertObject, listObjects } from '../../src/storage/repos/objects.js';
-import type { Store } from '../../src/storage/sql.js';
+import type { Sql, Store } from '../../src/storage/sql.js';
 
 const skip = process.env.DATABASE_URL ? false : 'DATABASE_URL is not set (PostgreSQL only)';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,6 +47,30 @@ describe('storage: PostgreSQL engine', { skip }, () => {
     }
     assert.equal(answered, 5);
     for (const pid of after) assert.ok(!before.has(pid), `backend ${pid} was ended`);
+  });
+
+  it('never gives a transaction a connection that the database ended under an earlier one', async () => {
+    const backendOf = (t: Sql) => t.one<{ pid: number }>('SELECT pg_backend_pid() AS pid').then((r) => r!.pid);
+    let ended = 0;
+    await assert.rejects(
+      store.tx(async (t) => {
+        ended = await backendOf(t);
+        await t.one('SELECT pg_terminate_backend(?::int)', [ended]);
+      }),
+    );
+    assert.ok(ended > 0);
+    // More transactions at once than the pool holds connections: every one commits, none on the ended backend.
+    const used = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        store.tx(async (t) => {
+          const pid = await backendOf(t);
+          await sleep(5);
+          return pid;
+        }),
+      ),
+    );
+    assert.equal(used.length, 25);
+    assert.ok(!used.includes(ended), `backend ${ended} was ended, yet a transaction ran on it`);
   });
 
   it('analyzes a table that filled since its last ANALYZE, without waiting for autovacuum', async () => {

@@ -61,12 +61,19 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         const t = new Transaction(client);
+        // A connection that failed, or whose ROLLBACK failed (it may still be inside this
+        // transaction), is closed rather than handed to the next one: the pool drops a connection
+        // released with an error. A checked-out client reports a lost connection as an 'error' event
+        // too (after failing its queries), which without a listener would end the process.
+        let unusable: Error | undefined;
+        const lost = (err: Error) => void (unusable ??= err);
+        client.on('error', lost);
         try {
           const result = await fn(t);
           await t.commit();
           return result;
         } catch (err) {
-          await t.rollback();
+          unusable = (await t.rollback()) ?? unusable;
           const code = (err as { code?: string }).code;
           if ((err instanceof ConflictError || (code && RETRYABLE.has(code))) && attempt < TX_ATTEMPTS) {
             await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
@@ -74,7 +81,8 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
           }
           throw err;
         } finally {
-          client.release();
+          client.off('error', lost);
+          client.release(unusable);
         }
       }
     },
@@ -234,12 +242,17 @@ class Transaction implements Sql {
     if (r.command !== 'COMMIT') throw new Error(`transaction ended with ${r.command}`);
   }
 
-  async rollback(): Promise<void> {
-    if (!this.begun) return;
+  /** Ends the transaction; resolves with the error of a ROLLBACK that failed (a lost connection). */
+  async rollback(): Promise<Error | undefined> {
+    if (!this.begun) return undefined;
     const rolledBack = this.send('ROLLBACK');
     this.flush();
-    await rolledBack.catch(() => undefined);
+    const failed = await rolledBack.then(
+      () => undefined,
+      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+    );
     await this.settled();
+    return failed;
   }
 
   private async answer(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
