@@ -26,6 +26,7 @@ export async function openPostgresStore(opts: PostgresOptions): Promise<Store> {
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   if (schema) {
     const setup = new pg.Client({ connectionString: opts.url });
+    setup.on('error', () => undefined); // see migrate
     await setup.connect();
     try {
       await setup.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -100,6 +101,9 @@ const SHARED_CONNECTIONS = 2;
 
 async function migrate(connection: pg.ClientConfig): Promise<void> {
   const client = new pg.Client(connection);
+  // A lost connection fails the statement in flight, and so the start, with its error; pg also emits
+  // it as an 'error' event, which without a listener would end the process from outside any await.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     // One process migrates at a time when several start together.
