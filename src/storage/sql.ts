@@ -33,6 +33,13 @@ export interface Sql {
    * row count other than expected, with `expect.error()`. Elsewhere it runs like `run`.
    */
   write(sql: string, params?: readonly SqlValue[], expect?: RowsExpected): Promise<void>;
+  /**
+   * Like `write`, for a statement whose rows are wanted only once it has run, not before the next
+   * statement: `then` gets them when they arrive (inside a PostgreSQL transaction, with the answers
+   * of the next awaited statement or of the COMMIT, always before the transaction resolves). If the
+   * statement fails, `then` is not called and the transaction fails as with `write`.
+   */
+  writeReturning<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[], then: (rows: T[]) => void): Promise<void>;
 }
 
 /** What a `write` must change to be correct, and the error when it did not (a lost race, mostly). */

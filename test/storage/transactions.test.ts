@@ -159,5 +159,34 @@ for (const engine of engines()) {
       });
       assert.equal((await getObject(store.read, scope, 'customer', id))?.version, 2);
     });
+
+    it('hands a writeReturning its rows before the transaction resolves, and fails the transaction with it', async () => {
+      const id = newId();
+      let seen: { version: number }[] | undefined;
+      const result = await store.tx(async (t) => {
+        await insertRow(id, t);
+        await t.writeReturning<{ version: number }>("UPDATE objects SET version = version + 1 WHERE id = ? AND type = 'customer' RETURNING version", [id], (rows) => (seen = rows));
+        return 'committed';
+      });
+      assert.equal(result, 'committed');
+      assert.deepEqual(seen?.map((r) => Number(r.version)), [2], 'the rows the statement returned');
+      assert.equal((await getObject(store.read, scope, 'customer', id))?.version, 2);
+
+      const other = newId();
+      let called = false;
+      const failed = await store
+        .tx(async (t) => {
+          await insertRow(other, t);
+          await t.writeReturning('INSERT INTO objects (id) VALUES (?) RETURNING id', [id], () => (called = true));
+          return 'committed';
+        })
+        .then(
+          (v) => v,
+          (err: Error) => err,
+        );
+      assert.ok(failed instanceof Error, 'the failed statement fails the transaction');
+      assert.equal(called, false);
+      assert.equal(await exists(other), false, 'nothing of it committed');
+    });
   });
 }

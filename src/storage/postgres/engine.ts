@@ -189,6 +189,9 @@ function sqlOn(send: (config: pg.QueryConfig) => Promise<pg.QueryResult>): Sql {
       return { changes: (await send(queryConfig(sql, params))).rowCount ?? 0 };
     },
     write: (sql, params, expect) => runAndCheck(s, sql, params, expect),
+    async writeReturning<T>(sql: string, params: readonly SqlValue[], then: (rows: T[]) => void) {
+      then((await send(queryConfig(sql, params))).rows as T[]);
+    },
   };
   return s;
 }
@@ -231,6 +234,16 @@ class Transaction implements Sql {
         (err) => {
           this.failure ??= { error: expect && (err as { code?: string }).code === ROWS_UNEXPECTED ? expect.error() : err };
         },
+      ),
+    );
+  }
+
+  async writeReturning<T>(sql: string, params: readonly SqlValue[], then: (rows: T[]) => void): Promise<void> {
+    const sent = this.send(queryConfig(sql, params));
+    this.queued.push(
+      sent.then(
+        (r) => then(r.rows as T[]),
+        (err) => void (this.failure ??= { error: err }),
       ),
     );
   }

@@ -77,6 +77,38 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   updated: Number(r.updated),
 });
 
+/**
+ * PostgreSQL only: queues a delivery of the event to every endpoint of the scope that subscribes to
+ * `eventType`, and adds their number to the event's `pending_webhooks`, in one statement that needs no
+ * answer before the COMMIT (`writeReturning`): reading the endpoints first would cost the transaction
+ * a round trip per event. The subscription rule is `subscribes` (webhooks/outbox.ts) written in SQL.
+ * `then` gets how many deliveries were queued.
+ */
+export async function queueSubscribedDeliveries(
+  t: Sql,
+  d: { scope: Scope; eventId: string; eventType: string; nowMs: number },
+  then: (queued: number) => void,
+): Promise<void> {
+  await t.writeReturning<{ queued: number | string }>(
+    `WITH subscribed AS (
+       SELECT id, (data::jsonb) ->> 'api_version' AS api_version FROM objects
+       WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint' AND (data::jsonb) ->> 'status' = 'enabled'
+         AND ((data::jsonb) -> 'enabled_events' @> '["*"]' OR (data::jsonb) -> 'enabled_events' @> jsonb_build_array(?::text))
+     ), queued AS (
+       INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
+       SELECT 'whdel_' || replace(gen_random_uuid()::text, '-', ''), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed
+       ON CONFLICT DO NOTHING RETURNING 1
+     ), counted AS (
+       SELECT count(*) AS n FROM queued
+     ), counted_on_event AS (
+       UPDATE events SET pending_webhooks = pending_webhooks + (SELECT n FROM counted) WHERE id = ? AND (SELECT n FROM counted) > 0
+     )
+     SELECT n AS queued FROM counted`,
+    [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs, d.eventId],
+    (rows) => then(Number(rows[0]?.queued ?? 0)),
+  );
+}
+
 /** Returns false when the (event, endpoint) pair already has a delivery. */
 export async function insertDelivery(
   t: Sql,

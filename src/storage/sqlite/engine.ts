@@ -70,6 +70,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
       all: (sql, params) => store.tx((t) => t.all(sql, params)),
       run: (sql, params) => store.tx((t) => t.run(sql, params)),
       write: (sql, params, expect) => store.tx((t) => t.write(sql, params, expect)),
+      writeReturning: (sql, params, then) => store.tx((t) => t.writeReturning(sql, params, then)),
     },
     tx<T>(fn: (t: Sql) => Promise<T>): Promise<T> {
       return committer.run(fn);
@@ -142,6 +143,9 @@ function wrap(db: Database.Database): Sql {
       return { changes: stmt(sql).run(...params).changes };
     },
     write: (sql, params, expect) => runAndCheck(conn, sql, params, expect),
+    async writeReturning<T>(sql: string, params: readonly SqlValue[], then: (rows: T[]) => void) {
+      then(stmt(sql).all(...params) as T[]);
+    },
   };
   return conn;
 }
