@@ -227,23 +227,20 @@ class Transaction implements Sql {
   }
 
   async write(sql: string, params: readonly SqlValue[] = [], expect?: RowsExpected): Promise<void> {
-    const sent = this.send(queryConfig(expect ? expecting(sql, expect.changes) : sql, params));
-    this.queued.push(
-      sent.then(
-        () => undefined,
-        (err) => {
-          this.failure ??= { error: expect && (err as { code?: string }).code === ROWS_UNEXPECTED ? expect.error() : err };
-        },
-      ),
-    );
+    const failure = expect && ((err: unknown) => ((err as { code?: string }).code === ROWS_UNEXPECTED ? expect.error() : err));
+    this.queue(queryConfig(expect ? expecting(sql, expect.changes) : sql, params), undefined, failure);
   }
 
   async writeReturning<T>(sql: string, params: readonly SqlValue[], then: (rows: T[]) => void): Promise<void> {
-    const sent = this.send(queryConfig(sql, params));
+    this.queue(queryConfig(sql, params), (r) => then(r.rows as T[]));
+  }
+
+  /** Sends a statement whose answer nobody awaits; its failure, if first, is the transaction's. */
+  private queue(config: pg.QueryConfig, answered?: (r: pg.QueryResult) => void, failure: (err: unknown) => unknown = (err) => err): void {
     this.queued.push(
-      sent.then(
-        (r) => then(r.rows as T[]),
-        (err) => void (this.failure ??= { error: err }),
+      this.send(config).then(
+        (r) => answered?.(r),
+        (err) => void (this.failure ??= { error: failure(err) }),
       ),
     );
   }
