@@ -27,13 +27,16 @@ export function subscribes(endpoint: Stripe.WebhookEndpoint, type: string): bool
  */
 export async function enqueueDeliveries(t: Sql, ctx: CallContext, event: Stripe.Event): Promise<void> {
   const nowMs = ctx.deps.clock.nowMs();
+  const queuedFor = (queued: number) => {
+    if (!queued) return;
+    event.pending_webhooks += queued;
+    // The rows are not committed yet; on SQLite the dispatcher's claim queues behind this transaction, on
+    // PostgreSQL a claim that runs first simply finds nothing and the poll picks the rows up.
+    setTimeout(outboxWritten, 5).unref();
+  };
   if (t.dialect === 'postgres') {
     // One statement, answered with the COMMIT instead of a round trip of its own.
-    await queueSubscribedDeliveries(t, { scope: ctx.scope, eventId: event.id, eventType: event.type, nowMs }, (queued) => {
-      if (!queued) return;
-      event.pending_webhooks += queued;
-      setTimeout(outboxWritten, 5).unref();
-    });
+    await queueSubscribedDeliveries(t, { scope: ctx.scope, eventId: event.id, eventType: event.type, nowMs }, queuedFor);
     return;
   }
   const endpoints = await endpointsOf(t, ctx.scope);
@@ -42,12 +45,8 @@ export async function enqueueDeliveries(t: Sql, ctx: CallContext, event: Stripe.
     if (!subscribes(ep.data, event.type)) continue;
     if (await insertDelivery(t, { id: newDeliveryId(), scope: ctx.scope, eventId: event.id, endpointId: ep.id, apiVersion: ep.data.api_version, nowMs })) queued++;
   }
-  if (!queued) return;
-  await addPendingWebhooks(t, event.id, queued);
-  event.pending_webhooks += queued;
-  // The rows are not committed yet; on SQLite the dispatcher's claim queues behind this transaction, on
-  // PostgreSQL a claim that runs first simply finds nothing and the poll picks the rows up.
-  setTimeout(outboxWritten, 5).unref();
+  if (queued) await addPendingWebhooks(t, event.id, queued);
+  queuedFor(queued);
 }
 
 onEventInserted(enqueueDeliveries);
