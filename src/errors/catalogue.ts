@@ -10,7 +10,7 @@ export const errors = {
   invalidApiKey: (key: string) =>
     invalid(401, `Invalid API Key provided: ${maskKey(key)}`, 'api_key_invalid'),
   publishableKeyNotAllowed: () =>
-    invalid(401, 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.', 'secret_key_required'),
+    invalid(403, 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.', 'secret_key_required'),
   unrecognizedUrl: (method: string, url: string) =>
     invalid(404, `Unrecognized request URL (${method}: ${url}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`),
   parameterUnknown: (param: string) => invalid(400, `Received unknown parameter: ${param}`, 'parameter_unknown', param),

@@ -192,7 +192,7 @@ for (const engine of engines()) {
       await assert.rejects(other.stripe.v2.core.accounts.update(a.id, { display_name: 'x' }), (e: Stripe.errors.StripeError) => e.statusCode === 404);
       assert.ok(!(await other.stripe.v2.core.accounts.list()).data.some((x) => x.id === a.id));
       const pk = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.pk, json: { display_name: 'x' } });
-      assert.equal(pk.status, 401);
+      assert.equal(pk.status, 403);
       assert.ok(pk.body.error.message.startsWith('This API call cannot be made with a publishable API key'));
     });
 

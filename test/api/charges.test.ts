@@ -103,7 +103,7 @@ for (const engine of engines()) {
       const unknown = await raw(s.url, 'POST', `/v1/charges/${ch}`, { key: a.sk, form: 'amount=5' });
       assert.deepEqual([unknown.status, unknown.body.error.code], [400, 'parameter_unknown']);
       const pk = await raw(s.url, 'GET', `/v1/charges/${ch}?key=${a.pk}`);
-      assert.equal(pk.status, 401);
+      assert.equal(pk.status, 403);
     });
   });
 }

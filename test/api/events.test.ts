@@ -133,7 +133,7 @@ for (const engine of engines()) {
       await assert.rejects(b.stripe.events.retrieve(e.id), isError(404, 'id', 'resource_missing'));
       assert.equal((await b.stripe.events.list()).data.length, 0);
       const pk = await raw(s.url, 'GET', `/v1/events/${e.id}`, { key: a.pk });
-      assert.equal(pk.status, 401);
+      assert.equal(pk.status, 403);
       assert.equal(pk.body.error.code, 'secret_key_required');
       const none = await raw(s.url, 'GET', '/v1/events');
       assert.equal(none.status, 401);

@@ -47,7 +47,7 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.mandates.retrieve('mandate_missing'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing');
       const other = await s.newAccount();
       await assert.rejects(other.stripe.mandates.retrieve(mandateId), (e: Stripe.errors.StripeError) => e.statusCode === 404);
-      assert.equal((await raw(s.url, 'GET', `/v1/mandates/${mandateId}`, { key: a.pk })).status, 401);
+      assert.equal((await raw(s.url, 'GET', `/v1/mandates/${mandateId}`, { key: a.pk })).status, 403);
     });
 
     it("stands for the processor's agreement: chargeable after authorize, declining after authorize_decline_later", async () => {

@@ -178,7 +178,7 @@ for (const engine of engines()) {
       // Everything else with a publishable key is refused.
       for (const [method, path] of [['POST', `/v1/payment_intents/${pi.id}/capture`], ['POST', `/v1/payment_intents/${pi.id}/cancel`], ['POST', '/v1/payment_intents'], ['GET', '/v1/payment_intents'], ['POST', `/v1/payment_intents/${pi.id}`]] as const) {
         const r = await raw(s.url, method, path, { form: `key=${a.pk}&client_secret=${pi.client_secret}` });
-        assert.equal(r.status, 401, `${method} ${path}`);
+        assert.equal(r.status, 403, `${method} ${path}`);
       }
       const expandOther = await raw(s.url, 'GET', `/v1/payment_intents/${pi.id}?key=${a.pk}&client_secret=${pi.client_secret}&expand[]=customer`);
       assert.equal(expandOther.status, 400);

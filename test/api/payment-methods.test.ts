@@ -76,7 +76,7 @@ for (const engine of engines()) {
       assert.equal(withCustomer.body.error.code, 'parameter_unknown');
       for (const [method, path] of [['GET', `/v1/payment_methods/${res.body.id}`], ['GET', '/v1/payment_methods'], ['POST', `/v1/payment_methods/${res.body.id}/attach`], ['POST', `/v1/payment_methods/${res.body.id}/detach`]] as const) {
         const r = await raw(s.url, method, path, { key: a.pk });
-        assert.equal(r.status, 401, `${method} ${path}`);
+        assert.equal(r.status, 403, `${method} ${path}`);
         assert.equal(r.body.error.type, 'invalid_request_error');
       }
     });

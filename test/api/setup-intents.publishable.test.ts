@@ -135,7 +135,7 @@ for (const engine of engines()) {
       ];
       for (const [method, path, form] of calls) {
         const res = await raw(s.url, method, path, { key: a.pk, form });
-        assert.equal(res.status, 401, `${method} ${path}`);
+        assert.equal(res.status, 403, `${method} ${path}`);
         assert.equal(res.body.error.code, 'secret_key_required');
       }
       assert.equal((await a.stripe.setupIntents.retrieve(si.id)).description, null);

@@ -103,7 +103,7 @@ for (const engine of engines()) {
       const list = await other.stripe.webhookEndpoints.list();
       assert.equal(list.data.length, 0);
       const pk = await raw(s.url, 'GET', '/v1/webhook_endpoints', { key: s.pk });
-      assert.equal(pk.status, 401);
+      assert.equal(pk.status, 403);
       assert.equal(pk.body.error.code, 'secret_key_required');
     });
 

@@ -60,14 +60,14 @@ for (const engine of engines()) {
     it('refuses a publishable key on a secret-key route, in the header or as key=', async () => {
       for (const opts of [{ key: s.pk }, { key: s.pk, basic: true }]) {
         const res = await raw(s.url, 'GET', '/v1/customers', opts);
-        assert.equal(res.status, 401);
+        assert.equal(res.status, 403);
         assert.equal(res.body.error.message, PK_REFUSED);
         assert.equal(res.body.error.type, 'invalid_request_error');
       }
       const param = await raw(s.url, 'POST', '/v1/customers', { form: `key=${s.pk}&email=x%40example.com` });
-      assert.equal(param.status, 401);
+      assert.equal(param.status, 403);
       assert.equal(param.body.error.message, PK_REFUSED);
-      await assert.rejects(sdk(s.port, s.pk).customers.create({}), (e: Stripe.errors.StripeError) => e instanceof Stripe.errors.StripeAuthenticationError);
+      await assert.rejects(sdk(s.port, s.pk).customers.create({}), (e: Stripe.errors.StripeError) => e instanceof Stripe.errors.StripePermissionError && e.statusCode === 403 && e.code === 'secret_key_required');
       const list = await s.stripe.customers.list({ email: 'x@example.com' });
       assert.equal(list.data.length, 0, 'nothing was created');
     });

@@ -56,7 +56,7 @@ for (const engine of engines()) {
       assert.equal(theirs.status, 200);
       assert.equal((await call(server.url, server.sk, 'GET', `/v1/customers/${theirs.body.id}`)).status, 404);
       assert.equal((await call(server.url, created.secret_key, 'GET', `/v1/customers/${mine.body.id}`)).status, 404);
-      assert.equal((await call(server.url, created.publishable_key, 'GET', '/v1/customers')).status, 401, 'its publishable key is a publishable key');
+      assert.equal((await call(server.url, created.publishable_key, 'GET', '/v1/customers')).status, 403, 'its publishable key is a publishable key');
     });
 
     it('prints keys for humans without --json, honours --api-version, and lists every account', async () => {

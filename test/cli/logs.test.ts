@@ -36,7 +36,7 @@ for (const engine of engines()) {
       const other = await raw(s.url, 'GET', '/_onfile/requests', { key: b.sk });
       assert.deepEqual(other.body.data.map((r: { path: string }) => r.path), ['/v1/customers']);
       const pk = await raw(s.url, 'GET', '/_onfile/requests', { key: a.pk });
-      assert.equal(pk.status, 401);
+      assert.equal(pk.status, 403);
     });
 
     it('onfile logs prints the requests, then follows new ones until Ctrl-C', async () => {

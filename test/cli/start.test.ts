@@ -32,7 +32,7 @@ for (const engine of engines()) {
       const created = await post(first.url, first.sk, '/v1/customers', 'email=kept%40example.com');
       assert.equal(created.status, 200);
       const pkRefused = await get(first.url, first.pk);
-      assert.equal(pkRefused.status, 401);
+      assert.equal(pkRefused.status, 403);
       await first.stop();
 
       const second = await start(['--port', String(port), '--data', data], env);

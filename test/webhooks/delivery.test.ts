@@ -298,7 +298,7 @@ for (const [index, engine] of engines().entries()) {
       assert.equal(other.body.error.code, 'resource_missing');
       assert.equal((await admin(s, `/webhook_deliveries/${mine.id}/resend`, b.sk, 'POST')).status, 404);
       const pk = await admin(s, '/webhook_deliveries', a.pk);
-      assert.equal(pk.status, 401);
+      assert.equal(pk.status, 403);
       assert.equal(pk.body.error.code, 'secret_key_required');
       const none = await raw(s.url, 'GET', '/_onfile/webhook_deliveries');
       assert.equal(none.status, 401);
