@@ -14,7 +14,7 @@ import {
   type Delivery,
 } from '../storage/repos/deliveries.js';
 import type { Sql } from '../storage/sql.js';
-import { loadWebhookSettings, type WebhookSettings } from './settings.js';
+import { loadWebhookSettings, retryScheduleOf, type WebhookSettings } from './settings.js';
 import { undiciTransport, type WebhookResponse, type WebhookTransport } from './transport.js';
 import { signatureHeader } from './signature.js';
 import { deliveryBody, deliveryHeaders } from './payload.js';
@@ -154,9 +154,10 @@ async function recordOutcome(deps: Deps, settings: WebhookSettings, owner: strin
   await deps.store.tx(async (t) => {
     const now = deps.clock.nowMs();
     const acknowledgedBefore = ok && (await everSucceeded(t, d.id));
+    const schedule = retryScheduleOf(settings, d.livemode);
     let next: { status: Delivery['status']; retryIndex: number; nextAttemptAt: number };
     if (ok) next = { status: 'succeeded', retryIndex: d.retryIndex, nextAttemptAt: d.nextAttemptAt };
-    else if (d.retryIndex < settings.retryScheduleMs.length) next = { status: 'pending', retryIndex: d.retryIndex + 1, nextAttemptAt: now + settings.retryScheduleMs[d.retryIndex] };
+    else if (d.retryIndex < schedule.length) next = { status: 'pending', retryIndex: d.retryIndex + 1, nextAttemptAt: now + schedule[d.retryIndex] };
     else next = { status: 'failed', retryIndex: d.retryIndex, nextAttemptAt: d.nextAttemptAt };
     const stillOurs = await finishAttempt(t, d, { ...next, nowMs: now });
     await insertAttempt(t, scope, {

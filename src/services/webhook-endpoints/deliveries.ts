@@ -17,7 +17,7 @@ import type { Sql } from '../../storage/sql.js';
 import type { CallContext } from '../context.js';
 import { newDeliveryId } from '../../webhooks/outbox.js';
 import { outboxWritten } from '../../webhooks/wake.js';
-import { loadWebhookSettings } from '../../webhooks/settings.js';
+import { loadWebhookSettings, retryScheduleOf } from '../../webhooks/settings.js';
 
 /**
  * onfile's own view of webhook deliveries (not a Stripe API): what the Dashboard's "event deliveries" page
@@ -110,7 +110,7 @@ export async function retrieveDeliveryView(ctx: CallContext, id: string): Promis
  * Dashboard's "Resend". A resend that fails is not retried automatically.
  */
 export async function resendDelivery(ctx: CallContext, id: string): Promise<DeliveryView> {
-  const retryEnd = loadWebhookSettings().retryScheduleMs.length;
+  const retryEnd = retryScheduleOf(loadWebhookSettings(), ctx.scope.livemode).length;
   await ctx.deps.store.tx(async (t) => {
     const d = await getDelivery(t, ctx.scope, id);
     if (!d) throw errors.resourceMissing('webhook delivery', id);
@@ -123,7 +123,7 @@ export async function resendDelivery(ctx: CallContext, id: string): Promise<Deli
 
 /** `stripe events resend evt_… --webhook-endpoint=we_…`: also reaches an endpoint created after the event. */
 export async function resendEventTo(ctx: CallContext, eventId: string, endpointId: string): Promise<DeliveryView> {
-  const retryEnd = loadWebhookSettings().retryScheduleMs.length;
+  const retryEnd = retryScheduleOf(loadWebhookSettings(), ctx.scope.livemode).length;
   const id = await ctx.deps.store.tx(async (t) => {
     const event = await getEvent(t, ctx.scope, eventId);
     if (!event) throw errors.resourceMissing('event', eventId);
