@@ -78,17 +78,36 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
 });
 
 /**
- * PostgreSQL only: queues a delivery of the event to every endpoint of the scope that subscribes to
- * `eventType`, and adds their number to the event's `pending_webhooks`, in one statement that needs no
- * answer before the COMMIT (`writeReturning`): reading the endpoints first would cost the transaction
- * a round trip per event. The subscription rule is `subscribes` (webhooks/outbox.ts) written in SQL.
- * `then` gets how many deliveries were queued.
+ * Queues a delivery of the event to every endpoint of the scope that subscribes to `eventType` (enabled,
+ * and listing the type or `*`: https://docs.stripe.com/webhooks#events-overview), and adds their number
+ * to the event's `pending_webhooks`. On PostgreSQL that is one statement that needs no answer before
+ * the COMMIT (`writeReturning`): reading the endpoints first would cost the transaction a round trip per
+ * event. The subscription rule lives here only, in each engine's SQL. `then` gets how many deliveries
+ * were queued.
  */
 export async function queueSubscribedDeliveries(
   t: Sql,
   d: { scope: Scope; eventId: string; eventType: string; nowMs: number },
   then: (queued: number) => void,
 ): Promise<void> {
+  if (t.dialect === 'sqlite') {
+    // A statement costs no round trip here: the inserted rows are read at once, and the event is touched
+    // only when there were any.
+    const queued = await t.all<{ id: string }>(
+      `WITH subscribed AS (
+         SELECT id, json_extract(data, '$.api_version') AS api_version FROM objects
+         WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint' AND json_extract(data, '$.status') = 'enabled'
+           AND EXISTS (SELECT 1 FROM json_each(data, '$.enabled_events') WHERE value = '*' OR value = ?)
+       )
+       INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
+       SELECT 'whdel_' || lower(hex(randomblob(12))), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs],
+    );
+    if (queued.length) await t.write('UPDATE events SET pending_webhooks = pending_webhooks + ? WHERE id = ?', [queued.length, d.eventId]);
+    then(queued.length);
+    return;
+  }
   await t.writeReturning<{ queued: number | string }>(
     `WITH subscribed AS (
        SELECT id, (data::jsonb) ->> 'api_version' AS api_version FROM objects

@@ -36,15 +36,6 @@ const toEndpoint = (r: Row): StoredEndpoint & { accountId: string; livemode: boo
   livemode: Number(r.livemode) === 1,
 });
 
-/** Every endpoint of an account and mode (Stripe caps them at a few dozen, so no paging is needed). */
-export async function endpointsOf(t: Sql, scope: Scope): Promise<StoredEndpoint[]> {
-  const rows = await t.all<Row>(
-    "SELECT seq, id, type, version, account_id, livemode, data, internal FROM objects WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint' ORDER BY seq",
-    [scope.accountId, lm(scope)],
-  );
-  return rows.map(toEndpoint);
-}
-
 export async function countEndpoints(t: Sql, scope: Scope): Promise<number> {
   const r = await t.one<{ n: number }>("SELECT COUNT(*) AS n FROM objects WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint'", [
     scope.accountId,
