@@ -1,5 +1,6 @@
 import { inList, limitClause, type Sql, type SqlValue } from '../sql.js';
 import type { Scope } from './objects.js';
+import { addPendingWebhooks } from './events.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
@@ -104,7 +105,7 @@ export async function queueSubscribedDeliveries(
        ON CONFLICT DO NOTHING RETURNING id`,
       [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs],
     );
-    if (queued.length) await t.write('UPDATE events SET pending_webhooks = pending_webhooks + ? WHERE id = ?', [queued.length, d.eventId]);
+    if (queued.length) await addPendingWebhooks(t, d.eventId, queued.length);
     then(queued.length);
     return;
   }
