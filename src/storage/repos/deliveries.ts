@@ -93,7 +93,8 @@ export async function queueSubscribedDeliveries(
 ): Promise<void> {
   if (t.dialect === 'sqlite') {
     // A statement costs no round trip here: the inserted rows are read at once, and the event is touched
-    // only when there were any.
+    // only when there were any. (`WHERE true`: without it SQLite's parser takes ON CONFLICT for a join
+    // constraint of the SELECT.)
     const queued = await t.all<{ id: string }>(
       `WITH subscribed AS (
          SELECT id, json_extract(data, '$.api_version') AS api_version FROM objects
