@@ -23,6 +23,11 @@ export interface Sql {
   readonly locksRows?: boolean;
   one<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /**
+   * The first column of every row, as an array of values. No object is built per row: a list page
+   * of stored texts is read as the texts themselves (on SQLite that is a quarter of the query).
+   */
+  column<T = unknown>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
   /**
    * A write whose answer the caller does not need, only that it succeeded and, with `expect`, that

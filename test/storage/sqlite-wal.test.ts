@@ -27,6 +27,7 @@ describe('storage: SQLite group commit and WAL restart', () => {
     run: async (q: string, p: readonly SqlValue[] = []) => ({ changes: writer.prepare(q).run(...p).changes }),
     write: async (q: string, p: readonly SqlValue[] = []) => void writer.prepare(q).run(...p),
     writeReturning: async <T>(q: string, p: readonly SqlValue[], then: (rows: T[]) => void) => then(writer.prepare(q).all(...p) as T[]),
+    column: async <T>(q: string, p: readonly SqlValue[] = []) => writer.prepare(q).pluck().all(...p) as T[],
   };
   const committer = new GroupCommitter(writer, sql);
   const visible = (k: string) => reader.prepare('SELECT v FROM t WHERE k = ?').get(k) !== undefined;

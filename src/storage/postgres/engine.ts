@@ -169,6 +169,10 @@ const queryConfig = (sql: string, params: readonly SqlValue[]): pg.QueryConfig =
   return { name: st.name, text: st.text, values: params as unknown[] };
 };
 
+/** Rows as arrays of values (pg's rowMode 'array'), for `column`: no object per row. */
+const arrayRows = (config: pg.QueryConfig): pg.QueryArrayConfig => ({ ...config, rowMode: 'array' });
+const firstColumn = <T>(r: pg.QueryResult | pg.QueryArrayResult): T[] => (r.rows as unknown[][]).map((row) => row[0] as T);
+
 /** A statement that fails (OF001) unless it changed `changes` rows: see migration 0007. It must be an INSERT, UPDATE or DELETE without a RETURNING of its own. */
 function expecting(sql: string, changes: number): string {
   return `WITH changed AS (${sql} RETURNING 1) SELECT onfile_expect_rows(count(*), ${changes}) FROM changed`;
@@ -184,6 +188,9 @@ function sqlOn(send: (config: pg.QueryConfig) => Promise<pg.QueryResult>): Sql {
     },
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       return (await send(queryConfig(sql, params))).rows as T[];
+    },
+    async column<T>(sql: string, params: readonly SqlValue[] = []) {
+      return firstColumn<T>(await send(arrayRows(queryConfig(sql, params))));
     },
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: (await send(queryConfig(sql, params))).rowCount ?? 0 };
@@ -220,6 +227,10 @@ class Transaction implements Sql {
 
   async all<T>(sql: string, params: readonly SqlValue[] = []) {
     return (await this.answer(sql, params)).rows as T[];
+  }
+
+  async column<T>(sql: string, params: readonly SqlValue[] = []) {
+    return firstColumn<T>(await this.answer(sql, params, true));
   }
 
   async run(sql: string, params: readonly SqlValue[] = []) {
@@ -269,8 +280,9 @@ class Transaction implements Sql {
     return failed;
   }
 
-  private async answer(sql: string, params: readonly SqlValue[]): Promise<pg.QueryResult> {
-    const answered = this.send(queryConfig(sql, params));
+  private async answer(sql: string, params: readonly SqlValue[], asArrays = false): Promise<pg.QueryResult> {
+    const config = queryConfig(sql, params);
+    const answered = this.send(asArrays ? arrayRows(config) : config);
     this.flush();
     try {
       return await answered;

@@ -85,8 +85,8 @@ export async function getObject<D, I = Record<string, unknown>>(
 
 /** The stored wire text of an object (`data` only, unparsed), for reads that send it as is. */
 export async function getObjectText(t: Sql, scope: Scope, type: string, id: string): Promise<string | undefined> {
-  const r = await t.one<{ data: string }>(GET_OBJECT_TEXT, [id, scope.accountId, lm(scope), type]);
-  return r?.data;
+  const [text] = await t.column<string>(GET_OBJECT_TEXT, [id, scope.accountId, lm(scope), type]);
+  return text;
 }
 const GET_OBJECT_TEXT = 'SELECT data FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?';
 
@@ -150,13 +150,21 @@ export async function listObjects<D, I = Record<string, unknown>>(
 
 /** The same page as listObjects, as the stored wire texts (unparsed, `internal` not read). */
 export async function listObjectTexts(t: Sql, scope: Scope, q: ListQuery): Promise<{ items: string[]; hasMore: boolean }> {
-  const { rows, hasMore, ascending } = await listRows<{ data: string }>(t, scope, q, 'data');
-  const page = rows.map((r) => r.data);
+  const { sql, params, ascending } = listQuery(scope, q, 'data');
+  const texts = await t.column<string>(sql, params);
+  const page = texts.slice(0, q.limit);
   if (ascending) page.reverse();
-  return { items: page, hasMore };
+  return { items: page, hasMore: texts.length > q.limit };
 }
 
 async function listRows<R>(t: Sql, scope: Scope, q: ListQuery, columns: string): Promise<{ rows: R[]; hasMore: boolean; ascending: boolean }> {
+  const { sql, params, ascending } = listQuery(scope, q, columns);
+  const rows = await t.all<R>(sql, params);
+  return { rows: rows.slice(0, q.limit), hasMore: rows.length > q.limit, ascending };
+}
+
+/** One page and the row after it (which only says whether there is more), newest first unless `ascending`. */
+function listQuery(scope: Scope, q: ListQuery, columns: string): { sql: string; params: SqlValue[]; ascending: boolean } {
   const where = ['account_id = ?', 'livemode = ?', 'type = ?'];
   const params: SqlValue[] = [scope.accountId, lm(scope), q.type];
   for (const col of ['customer', 'parent', 'lookup'] as const) {
@@ -176,8 +184,7 @@ async function listRows<R>(t: Sql, scope: Scope, q: ListQuery, columns: string):
     params.push(q.endingBeforeSeq);
     order = 'ASC';
   }
-  const rows = await t.all<R>(`SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} ${limitClause(q.limit + 1)}`, params);
-  return { rows: rows.slice(0, q.limit), hasMore: rows.length > q.limit, ascending: order === 'ASC' };
+  return { sql: `SELECT ${columns} FROM objects WHERE ${where.join(' AND ')} ORDER BY seq ${order} ${limitClause(q.limit + 1)}`, params, ascending: order === 'ASC' };
 }
 
 export function addRange(where: string[], params: SqlValue[], col: string, r?: RangeFilter): void {

@@ -68,6 +68,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
       dialect: 'sqlite',
       one: (sql, params) => store.tx((t) => t.one(sql, params)),
       all: (sql, params) => store.tx((t) => t.all(sql, params)),
+      column: (sql, params) => store.tx((t) => t.column(sql, params)),
       run: (sql, params) => store.tx((t) => t.run(sql, params)),
       write: (sql, params, expect) => store.tx((t) => t.write(sql, params, expect)),
       writeReturning: (sql, params, then) => store.tx((t) => t.writeReturning(sql, params, then)),
@@ -131,6 +132,17 @@ function wrap(db: Database.Database): Sql {
     }
     return s;
   };
+  // A statement in pluck mode answers with each row's first column; it is prepared separately, so
+  // the same SQL may also be run for whole rows.
+  const plucked = new Map<string, Database.Statement>();
+  const pluckStmt = (sql: string) => {
+    let s = plucked.get(sql);
+    if (!s) {
+      s = db.prepare(sql).pluck();
+      plucked.set(sql, s);
+    }
+    return s;
+  };
   const conn: Sql = {
     dialect: 'sqlite',
     async one<T>(sql: string, params: readonly SqlValue[] = []) {
@@ -138,6 +150,9 @@ function wrap(db: Database.Database): Sql {
     },
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
       return stmt(sql).all(...params) as T[];
+    },
+    async column<T>(sql: string, params: readonly SqlValue[] = []) {
+      return pluckStmt(sql).all(...params) as T[];
     },
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: stmt(sql).run(...params).changes };
