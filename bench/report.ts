@@ -35,6 +35,12 @@ interface Figures {
   non2xx: number;
 }
 
+/**
+ * autocannon gives latencies in whole milliseconds, so the bare server's p50 is often 0 ("under a
+ * millisecond"): no ratio can be taken against that round, and it is left out ('-' when none is left).
+ */
+const latencyRatios = (pairs: [number, number][]) => pairs.filter(([, bare]) => bare > 0).map(([onfile, bare]) => onfile / bare);
+
 /** Medians over rounds; every ratio is taken within its own round first (same machine conditions). */
 export function figures(p: PhaseResult): Figures {
   const r = p.rounds;
@@ -42,10 +48,10 @@ export function figures(p: PhaseResult): Figures {
     rps: median(r.map((x) => x.onfile.rps)),
     rpsRatio: median(r.map((x) => x.onfile.rps / x.bare.rps)),
     p50: median(r.map((x) => x.onfile.p50)),
-    p50Ratio: median(r.map((x) => x.onfile.p50 / Math.max(x.bare.p50, 0.001))),
+    p50Ratio: median(latencyRatios(r.map((x) => [x.onfile.p50, x.bare.p50]))),
     p99: median(r.map((x) => x.onfile.p99)),
     p99Worst: max(r.map((x) => x.onfile.p99)),
-    p99Ratio: median(r.map((x) => x.onfile.p99 / Math.max(x.bare.p99, 0.001))),
+    p99Ratio: median(latencyRatios(r.map((x) => [x.onfile.p99, x.bare.p99]))),
     bareRps: median(r.map((x) => x.bare.rps)),
     cpu: median(r.map((x) => x.onfile.cpuUsPerRequest)),
     bareCpu: median(r.map((x) => x.bare.cpuUsPerRequest)),
