@@ -1,14 +1,17 @@
 import type Stripe from 'stripe';
 import type { Sql } from '../storage/sql.js';
 import type { CallContext } from '../services/context.js';
-import { newToken } from '../lib/ids.js';
+import { randomBytes } from 'node:crypto';
 import { onEventInserted } from '../events/hooks.js';
 import { queueSubscribedDeliveries } from '../storage/repos/deliveries.js';
 import { outboxWritten } from './wake.js';
 
-/** onfile's own id for one (event, endpoint) delivery; not a Stripe object. */
+/**
+ * onfile's own id for one (event, endpoint) delivery; not a Stripe object. The outbox statements make
+ * theirs in SQL (storage/repos/deliveries.ts) in the same shape: 32 lowercase hex digits.
+ */
 export function newDeliveryId(): string {
-  return `whdel_${newToken(24)}`;
+  return `whdel_${randomBytes(16).toString('hex')}`;
 }
 
 /**

@@ -102,7 +102,7 @@ export async function queueSubscribedDeliveries(
            AND EXISTS (SELECT 1 FROM json_each(data, '$.enabled_events') WHERE value = '*' OR value = ?)
        )
        INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
-       SELECT 'whdel_' || lower(hex(randomblob(12))), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
+       SELECT 'whdel_' || lower(hex(randomblob(16))), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
        ON CONFLICT DO NOTHING RETURNING id`,
       [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs],
     );
