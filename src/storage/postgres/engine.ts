@@ -164,13 +164,14 @@ export function toPg(sql: string): Statement {
 }
 const LIST_PAGE = /\bORDER BY\b[^()]*\bLIMIT \d+\s*$/i;
 
-const queryConfig = (sql: string, params: readonly SqlValue[]): pg.QueryConfig => {
+/** With `asArrays`, rows come as arrays of values (pg's rowMode 'array'), for `column`: no object per row. */
+const queryConfig = (sql: string, params: readonly SqlValue[], asArrays = false): pg.QueryConfig => {
   const st = toPg(sql);
-  return { name: st.name, text: st.text, values: params as unknown[] };
+  const config: pg.QueryConfig = { name: st.name, text: st.text, values: params as unknown[] };
+  if (asArrays) (config as pg.QueryArrayConfig).rowMode = 'array';
+  return config;
 };
 
-/** Rows as arrays of values (pg's rowMode 'array'), for `column`: no object per row. */
-const arrayRows = (config: pg.QueryConfig): pg.QueryArrayConfig => ({ ...config, rowMode: 'array' });
 const firstColumn = <T>(r: pg.QueryResult | pg.QueryArrayResult): T[] => (r.rows as unknown[][]).map((row) => row[0] as T);
 
 /** A statement that fails (OF001) unless it changed `changes` rows: see migration 0007. It must be an INSERT, UPDATE or DELETE without a RETURNING of its own. */
@@ -190,7 +191,7 @@ function sqlOn(send: (config: pg.QueryConfig) => Promise<pg.QueryResult>): Sql {
       return (await send(queryConfig(sql, params))).rows as T[];
     },
     async column<T>(sql: string, params: readonly SqlValue[] = []) {
-      return firstColumn<T>(await send(arrayRows(queryConfig(sql, params))));
+      return firstColumn<T>(await send(queryConfig(sql, params, true)));
     },
     async run(sql: string, params: readonly SqlValue[] = []) {
       return { changes: (await send(queryConfig(sql, params))).rowCount ?? 0 };
@@ -281,8 +282,7 @@ class Transaction implements Sql {
   }
 
   private async answer(sql: string, params: readonly SqlValue[], asArrays = false): Promise<pg.QueryResult> {
-    const config = queryConfig(sql, params);
-    const answered = this.send(asArrays ? arrayRows(config) : config);
+    const answered = this.send(queryConfig(sql, params, asArrays));
     this.flush();
     try {
       return await answered;

@@ -123,26 +123,21 @@ function migrate(db: Database.Database): void {
 }
 
 function wrap(db: Database.Database): Sql {
-  const cache = new Map<string, Database.Statement>();
-  const stmt = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      cache.set(sql, s);
-    }
-    return s;
+  // Prepared once per SQL text. A statement in pluck mode answers with each row's first column
+  // (`column`); it is prepared apart, so the same SQL may also be run for whole rows.
+  const preparer = (pluck: boolean) => {
+    const cache = new Map<string, Database.Statement>();
+    return (sql: string) => {
+      let s = cache.get(sql);
+      if (!s) {
+        s = pluck ? db.prepare(sql).pluck() : db.prepare(sql);
+        cache.set(sql, s);
+      }
+      return s;
+    };
   };
-  // A statement in pluck mode answers with each row's first column; it is prepared separately, so
-  // the same SQL may also be run for whole rows.
-  const plucked = new Map<string, Database.Statement>();
-  const pluckStmt = (sql: string) => {
-    let s = plucked.get(sql);
-    if (!s) {
-      s = db.prepare(sql).pluck();
-      plucked.set(sql, s);
-    }
-    return s;
-  };
+  const stmt = preparer(false);
+  const pluckStmt = preparer(true);
   const conn: Sql = {
     dialect: 'sqlite',
     async one<T>(sql: string, params: readonly SqlValue[] = []) {
