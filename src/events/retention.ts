@@ -30,10 +30,11 @@ export async function pruneOnce(deps: Deps, settings: RetentionSettings): Promis
   const now = deps.clock.nowMs();
   const before = Math.floor((now - settings.eventDays * DAY_MS) / 1000);
   let total = 0;
-  for (;;) {
-    const n = await deps.store.tx((t) => pruneEvents(t, before, 500));
-    total += n;
-    if (n < 500) break;
+  for (let after: number | undefined = 0; after !== undefined; ) {
+    const from: number = after;
+    const step = await deps.store.tx((t) => pruneEvents(t, before, 500, from));
+    total += step.deleted;
+    after = step.next;
   }
   total += await deps.store.tx((t) => pruneRequestLog(t, now - settings.requestLogDays * DAY_MS));
   return total;

@@ -14,11 +14,13 @@ export async function pruneIdempotencyOnce(deps: Deps): Promise<number> {
   const v1Before = Math.floor((now - 24 * HOUR_MS) / 1000);
   const v2Before = Math.floor((now - 30 * 24 * HOUR_MS) / 1000);
   let total = 0;
-  for (;;) {
-    const n = await deps.store.tx((t) => pruneIdempotencyKeys(t, v1Before, v2Before, 500));
-    total += n;
-    if (n < 500) return total;
+  for (let after: number | undefined = 0; after !== undefined; ) {
+    const from: number = after;
+    const step = await deps.store.tx((t) => pruneIdempotencyKeys(t, v1Before, v2Before, 500, from));
+    total += step.deleted;
+    after = step.next;
   }
+  return total;
 }
 
 /** Background worker: prunes at start-up and then hourly. */

@@ -44,7 +44,7 @@ describe('storage: SQLite migration of objects and events to plain rowids', () =
       assert.equal(schema.length, 2);
       for (const { sql } of schema) assert.doesNotMatch(sql, /AUTOINCREMENT/i);
       const indexes = (await store.read.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('objects', 'events') AND name NOT LIKE 'sqlite_%' ORDER BY name")).map((r) => r.name);
-      assert.deepEqual(indexes, ['events_created', 'events_list', 'events_type', 'objects_customer', 'objects_list', 'objects_lookup', 'objects_parent']);
+      assert.deepEqual(indexes, ['events_list', 'events_type', 'objects_customer', 'objects_list', 'objects_lookup', 'objects_parent']);
       const objects = await store.read.all<{ seq: number; id: string; lookup: string; data: string }>('SELECT seq, id, lookup, data FROM objects ORDER BY seq');
       assert.equal(objects.length, 48);
       assert.deepEqual(objects[10], { seq: 11, id: 'cus_10', lookup: 'c10@example.com', data: '{"id":"cus_10"}' });
@@ -76,7 +76,7 @@ describe('storage: SQLite migration of objects and events to plain rowids', () =
       for (let i = 0; i < 5; i++) await insert(`evt_old_${i}`, 100 + i);
       const newest = await store.read.one<{ seq: number }>('SELECT MAX(seq) AS seq FROM events');
       // Every event is past retention.
-      assert.equal(await store.tx((t) => pruneEvents(t, 10_000, 500)), 4);
+      assert.equal((await store.tx((t) => pruneEvents(t, 10_000, 500))).deleted, 4);
       const left = await store.read.all<{ id: string }>('SELECT id FROM events');
       assert.deepEqual(left.map((r) => r.id), ['evt_old_4']);
       await insert('evt_next', 20_000);

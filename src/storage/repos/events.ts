@@ -126,24 +126,36 @@ export async function addPendingWebhooks(t: Sql, eventId: string, delta: number)
   await t.write('UPDATE events SET pending_webhooks = CASE WHEN pending_webhooks + ? < 0 THEN 0 ELSE pending_webhooks + ? END WHERE id = ?', [delta, delta, eventId]);
 }
 
+/** Where a retention walk stands: how many rows went, and the seq the next batch starts after (none: done). */
+export interface PruneStep {
+  deleted: number;
+  next?: number;
+}
+
 /**
- * Deletes up to `batch` events created before `createdBefore` (unix seconds), with their deliveries
- * and attempts.
+ * Deletes the events created before `createdBefore` (unix seconds) among the next `batch` events
+ * after seq `afterSeq`, with their deliveries and attempts. Events are written in the order of one
+ * clock, so the walk goes on only while a batch ends in an event past retention; one whose
+ * `created` is out of order (a clock set back) is kept until the walk passes it. No index on
+ * `created`: every event insert paid for one, for an hourly prune.
  *
  * The newest event of the store always stays: a new event's seq is one more than the largest left
  * (SQLite's rowid), and event streams resume after a seq, so the largest must never go back.
  */
-export async function pruneEvents(t: Sql, createdBefore: number, batch: number): Promise<number> {
-  const ids = await t.all<{ id: string }>(
-    `SELECT id FROM events WHERE created < ? AND seq < (SELECT MAX(seq) FROM events) ORDER BY created ${limitClause(batch)}`,
-    [createdBefore],
+export async function pruneEvents(t: Sql, createdBefore: number, batch: number, afterSeq = 0): Promise<PruneStep> {
+  const rows = await t.all<{ seq: number; id: string; created: number }>(
+    `SELECT seq, id, created FROM events WHERE seq > ? AND seq < (SELECT MAX(seq) FROM events) ORDER BY seq ${limitClause(batch)}`,
+    [afterSeq],
   );
-  if (!ids.length) return 0;
-  const { marks, values } = inList(ids.map((r) => r.id));
-  await t.run(`DELETE FROM webhook_attempts WHERE event_id IN (${marks})`, values);
-  await t.run(`DELETE FROM webhook_deliveries WHERE event_id IN (${marks})`, values);
-  await t.run(`DELETE FROM events WHERE id IN (${marks})`, values);
-  return ids.length;
+  const ids = rows.filter((r) => Number(r.created) < createdBefore).map((r) => r.id);
+  if (ids.length) {
+    const { marks, values } = inList(ids);
+    await t.run(`DELETE FROM webhook_attempts WHERE event_id IN (${marks})`, values);
+    await t.run(`DELETE FROM webhook_deliveries WHERE event_id IN (${marks})`, values);
+    await t.run(`DELETE FROM events WHERE id IN (${marks})`, values);
+  }
+  const last = rows[rows.length - 1];
+  return { deleted: ids.length, next: rows.length === batch && Number(last.created) < createdBefore ? Number(last.seq) : undefined };
 }
 
 export async function eventCursorSeq(t: Sql, scope: Scope, id: string): Promise<number | undefined> {

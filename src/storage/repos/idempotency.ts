@@ -1,4 +1,5 @@
-import { ConflictError, limitClause, type Sql } from '../sql.js';
+import { ConflictError, inList, limitClause, type Sql } from '../sql.js';
+import type { PruneStep } from './events.js';
 import type { Scope } from './objects.js';
 
 export interface IdempotencyRecord {
@@ -144,15 +145,21 @@ export async function releaseIdempotencyKey(t: Sql, scope: Scope, key: string, r
 }
 
 /**
- * Deletes up to `batch` keys past their window: v1 keys created before `v1Before`, v2 keys
- * (paths under /v2/) before `v2Before` (unix seconds). Returns how many went.
+ * Deletes the keys past their window among the next `batch` keys after seq `afterSeq`: v1 keys
+ * created before `v1Before`, v2 keys (paths under /v2/) before `v2Before` (unix seconds). Keys are
+ * walked in the order they were written, and the walk goes on while a batch ends in a key past the
+ * v1 window (see pruneEvents; v2 keys inside their longer window are stepped over).
  */
-export async function pruneIdempotencyKeys(t: Sql, v1Before: number, v2Before: number, batch = 500): Promise<number> {
-  const r = await t.run(
-    `DELETE FROM idempotency_keys WHERE (account_id, livemode, key) IN (
-       SELECT account_id, livemode, key FROM idempotency_keys
-       WHERE created < ? AND (substr(path, 1, 4) <> '/v2/' OR created < ?) ${limitClause(batch)})`,
-    [v1Before, v2Before],
+export async function pruneIdempotencyKeys(t: Sql, v1Before: number, v2Before: number, batch = 500, afterSeq = 0): Promise<PruneStep> {
+  const rows = await t.all<{ seq: number; path: string; created: number }>(
+    `SELECT seq, path, created FROM idempotency_keys WHERE seq > ? ORDER BY seq ${limitClause(batch)}`,
+    [afterSeq],
   );
-  return r.changes;
+  const expired = rows.filter((r) => Number(r.created) < (r.path.startsWith('/v2/') ? v2Before : v1Before)).map((r) => Number(r.seq));
+  if (expired.length) {
+    const { marks, values } = inList(expired);
+    await t.run(`DELETE FROM idempotency_keys WHERE seq IN (${marks})`, values);
+  }
+  const last = rows[rows.length - 1];
+  return { deleted: expired.length, next: rows.length === batch && Number(last.created) < v1Before ? Number(last.seq) : undefined };
 }
