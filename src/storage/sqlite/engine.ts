@@ -6,6 +6,7 @@ import { loadMigrations } from '../migrate.js';
 import { startCheckpointer } from './checkpointer.js';
 import { GroupCommitter } from './group-commit.js';
 import { startDetachedWriter } from './detached-writer.js';
+import { readSnapshots } from './read-snapshots.js';
 
 /**
  * SQLite engine. better-sqlite3 is synchronous, so one connection must never interleave two
@@ -33,14 +34,19 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
   writer.pragma('busy_timeout = 0');
   const reader = open(file);
   reader.pragma('query_only = ON');
+  const snapshots = readSnapshots(reader);
   // Checkpoints run on a worker thread (checkpointer.ts); the writer only checkpoints itself should
   // the WAL ever reach ~120 MB (the worker stopped, or restarts keep failing).
   writer.pragma(`wal_autocheckpoint = ${3 * WAL_RESTART_FRAMES}`);
   // Once checkpointed, a WAL file that grew under load is cut back to this size when it restarts.
   writer.pragma('journal_size_limit = 67108864');
   const checkpointer = opts.checkpoints === false ? undefined : startCheckpointer(file);
-  const committer = new GroupCommitter(writer, wrap(writer));
-  const detached = startDetachedWriter(file);
+  const committer = new GroupCommitter(writer, wrap(writer), snapshots.end);
+  const writerThread = startDetachedWriter(file);
+  const detached = {
+    batch: (statements: Parameters<typeof writerThread.batch>[0]) => writerThread.batch(statements).finally(snapshots.end),
+    close: () => writerThread.close(),
+  };
   // A WAL that grew past WAL_RESTART_FRAMES frames restarts: see checkpointer.ts.
   if (checkpointer) {
     let restarting = false;
@@ -62,7 +68,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
 
   const store: Store = {
     dialect: 'sqlite',
-    read: wrap(reader),
+    read: wrap(reader, snapshots.enter),
     // The writer connection may be inside a queued transaction: a lone statement waits its turn too.
     autocommit: {
       dialect: 'sqlite',
@@ -84,6 +90,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
       await committer.drained();
       await detached.close();
       await checkpointer?.stop();
+      snapshots.end();
       reader.close();
       writer.close();
     },
@@ -122,7 +129,8 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function wrap(db: Database.Database): Sql {
+/** `beforeRead`: called before every statement (the reader's snapshot, read-snapshots.ts). */
+function wrap(db: Database.Database, beforeRead: () => void = () => {}): Sql {
   // Prepared once per SQL text. A statement in pluck mode answers with each row's first column
   // (`column`); it is prepared apart, so the same SQL may also be run for whole rows.
   const preparer = (pluck: boolean) => {
@@ -141,19 +149,24 @@ function wrap(db: Database.Database): Sql {
   const conn: Sql = {
     dialect: 'sqlite',
     async one<T>(sql: string, params: readonly SqlValue[] = []) {
+      beforeRead();
       return stmt(sql).get(...params) as T | undefined;
     },
     async all<T>(sql: string, params: readonly SqlValue[] = []) {
+      beforeRead();
       return stmt(sql).all(...params) as T[];
     },
     async column<T>(sql: string, params: readonly SqlValue[] = []) {
+      beforeRead();
       return pluckStmt(sql).all(...params) as T[];
     },
     async run(sql: string, params: readonly SqlValue[] = []) {
+      beforeRead();
       return { changes: stmt(sql).run(...params).changes };
     },
     write: (sql, params, expect) => runAndCheck(conn, sql, params, expect),
     async writeReturning<T>(sql: string, params: readonly SqlValue[], then: (rows: T[]) => void) {
+      beforeRead();
       then(stmt(sql).all(...params) as T[]);
     },
   };

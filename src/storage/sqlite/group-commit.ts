@@ -69,6 +69,8 @@ export class GroupCommitter {
   constructor(
     private readonly db: Database.Database,
     private readonly sql: Sql,
+    /** After every COMMIT: reads from then on must see it (read-snapshots.ts). */
+    private readonly committed: () => void = () => {},
   ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
@@ -205,6 +207,7 @@ export class GroupCommitter {
       for (const o of outcomes) o.job.reject(o.ok ? err : o.err);
       return this.finishGroup(retry);
     }
+    this.committed();
     for (const o of outcomes) {
       if (o.ok) o.job.resolve(o.value);
       else o.job.reject(o.err);
