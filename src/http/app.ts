@@ -73,7 +73,9 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
   });
 
   // A callback hook, not an async one: it runs on every request and awaits nothing.
+  const requestArrived = deps.store.requestArrived;
   app.addHook('onRequest', (req, reply, done) => {
+    requestArrived?.();
     req.stripeRequestId = newId('request');
     const origin = req.headers.origin;
     reply.headers({

@@ -90,6 +90,12 @@ export interface Store {
    * event loop. Engines without it take such writes through `tx`.
    */
   readonly detached?: { batch(statements: Statement[]): Promise<void> };
+  /**
+   * An HTTP request has arrived: its reads must see every commit made before it arrived, by any
+   * process. SQLite shares one read snapshot among the requests of one I/O batch
+   * (sqlite/read-snapshots.ts) and begins a new one for each batch.
+   */
+  requestArrived?(): void;
   close(): Promise<void>;
   /**
    * The engine's own store when this one is a per-request wrapper (http/idempotency.ts): what is not

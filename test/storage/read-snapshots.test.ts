@@ -57,4 +57,27 @@ describe('storage: SQLite read snapshots', () => {
       await store.close();
     }
   });
+
+  it("begins a new snapshot for the first request of an I/O batch: it sees another process's commit made before it arrived", async () => {
+    const store = await openStore({ dataDir: dir });
+    const other = new Database(join(dir, 'onfile.db'));
+    try {
+      const find = (id: string) => store.read.one<{ id: string }>('SELECT id FROM accounts WHERE id = ?', [id]);
+      // A read earlier in this turn (a timer's) began a snapshot; then another process commits.
+      assert.equal(await find('acct_snap4'), undefined);
+      other.exec(insertAccount('acct_snap4'));
+      store.requestArrived!();
+      assert.equal((await find('acct_snap4'))?.id, 'acct_snap4');
+      // The other requests of the same batch share that snapshot.
+      other.exec(insertAccount('acct_snap5'));
+      store.requestArrived!();
+      assert.equal(await find('acct_snap5'), undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      store.requestArrived!();
+      assert.equal((await find('acct_snap5'))?.id, 'acct_snap5', 'a batch of the next turn');
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
 });

@@ -86,6 +86,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
       return committer.run(fn, early);
     },
     detached,
+    requestArrived: snapshots.requestArrived,
     async close() {
       await committer.drained();
       await detached.close();

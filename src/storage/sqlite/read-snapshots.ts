@@ -8,15 +8,19 @@ import type Database from 'better-sqlite3';
  *
  * A snapshot ends in the check phase of the turn that began it (setImmediate), and at once whenever
  * this process commits (group commits, the detached writer), so nothing read after a commit here
- * misses it. A commit of another process (a cluster worker, the CLI) is seen from the next turn:
- * the requests a turn reads for were received before it began, so they see every commit they could
- * have waited for.
+ * misses it. Commits of other processes (a cluster worker, the CLI): a request must see every commit
+ * made before it arrived, so the first request of an I/O batch ends the snapshot that reads before it
+ * began (a timer's, or one carried over from the last check phase), and the requests of the batch
+ * share the one their reads begin: their bytes were all there when the poll returned. (libuv polls
+ * again within one phase only when 1024 sockets were ready at once.)
  */
 export interface ReadSnapshots {
   /** Before a read: begins the turn's snapshot unless one is open. */
   enter(): void;
   /** Ends the open snapshot, if any; the next read begins a new one. */
   end(): void;
+  /** An HTTP request arrived (Store.requestArrived): the first of an I/O batch ends the snapshot. */
+  requestArrived(): void;
 }
 
 export function readSnapshots(db: Database.Database): ReadSnapshots {
@@ -35,7 +39,17 @@ export function readSnapshots(db: Database.Database): ReadSnapshots {
       }
     }
   };
+  let inBatch = false;
+  const batchOver = () => {
+    inBatch = false;
+  };
   return {
+    requestArrived() {
+      if (inBatch) return;
+      inBatch = true;
+      end();
+      setImmediate(batchOver);
+    },
     enter() {
       if (open) return;
       begin.run();
