@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runAndCheck, type Sql, type SqlValue, type Store } from '../sql.js';
+import { runAndCheck, type Sql, type SqlValue, type Statement, type Store } from '../sql.js';
 import { loadMigrations } from '../migrate.js';
 import { startCheckpointer } from './checkpointer.js';
 import { GroupCommitter } from './group-commit.js';
@@ -44,7 +44,8 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
   const committer = new GroupCommitter(writer, wrap(writer), snapshots.end);
   const writerThread = startDetachedWriter(file);
   const detached = {
-    batch: (statements: Parameters<typeof writerThread.batch>[0]) => writerThread.batch(statements).finally(snapshots.end),
+    // Reads after a batch is written must see it, as after a group commit.
+    batch: (statements: Statement[]) => writerThread.batch(statements).finally(snapshots.end),
     close: () => writerThread.close(),
   };
   // A WAL that grew past WAL_RESTART_FRAMES frames restarts: see checkpointer.ts.
