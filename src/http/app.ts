@@ -6,7 +6,17 @@ import { errors } from '../errors/catalogue.js';
 import { isKnownApiVersion } from '../domain/shared/api-versions.js';
 import type { CallContext, Deps } from '../services/context.js';
 import { Authenticator } from './auth.js';
-import { beginIdempotent, finishIdempotent, shouldStoreResponse, storeRecordingCommits, type CompletionInTx } from './idempotency.js';
+import {
+  beginIdempotent,
+  finishIdempotent,
+  IdempotencyKeyTaken,
+  KeysInFlight,
+  shouldStoreResponse,
+  storeRecordingCommits,
+  type CompletionInTx,
+  type DeferredClaim,
+  type Replay,
+} from './idempotency.js';
 import { expandObject, loadForExpand } from '../api/render.js';
 import { getObject } from '../storage/repos/objects.js';
 import { ConflictError } from '../storage/sql.js';
@@ -106,7 +116,8 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
     sendError(reply, errors.unrecognizedUrl(req.method, req.url.split('?')[0]), req.url.startsWith('/v2/'));
   });
 
-  for (const route of opts.routes) registerRoute(app, deps, auth, route);
+  const keysInFlight = new KeysInFlight();
+  for (const route of opts.routes) registerRoute(app, deps, auth, keysInFlight, route);
   for (const plugin of opts.plugins ?? []) await plugin(app, deps);
   return app;
 }
@@ -150,7 +161,7 @@ function mergeParams(req: FastifyRequest): FormObject {
   return { ...query, ...(body as FormObject) };
 }
 
-function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, route: RouteDef): void {
+function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, keysInFlight: KeysInFlight, route: RouteDef): void {
   const v2 = route.path.startsWith('/v2/');
   app.route({
     method: route.method,
@@ -190,65 +201,98 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ro
       };
       const idempotent = idemKey !== null && (route.method === 'POST' || (v2 && route.method === 'DELETE'));
       if (idemKey !== null) reply.header('Idempotency-Key', idemKey);
-      let completion: CompletionInTx | undefined;
-      if (idempotent) {
-        if (route.answersWithTransaction && all.expand === undefined) completion = {};
-        ctx.deps = { ...deps, store: storeRecordingCommits(deps.store, scope, idemKey, req.stripeRequestId, completion) };
-        const outcome = await beginIdempotent(deps.store, scope, idemKey, {
-          method: route.method,
-          path: req.url.split('?')[0],
-          params: v2 ? req.body ?? null : all,
-          requestId: req.stripeRequestId,
-          nowMs: deps.clock.nowMs(),
-        });
-        if (outcome.kind === 'replay') {
-          reply.header('Idempotent-Replayed', 'true');
-          reply.header('Original-Request', outcome.originalRequestId);
-          reply.header('Stripe-Should-Retry', 'false');
-          return reply.code(outcome.status).type('application/json').send(outcome.body);
+      let answer: Answer;
+      // A route whose answer is its one transaction's result claims its key at that commit. Should the
+      // key be there already (a retry, or another process's request), that transaction rolls back and
+      // the request starts over the usual way: it claims the key first, and finds it.
+      let claimAtCommit = route.answersWithTransaction === true && all.expand === undefined;
+      for (;;) {
+        let completion: CompletionInTx | undefined;
+        let deferred: DeferredClaim | undefined;
+        if (idempotent) {
+          if (route.answersWithTransaction && all.expand === undefined) completion = {};
+          const outcome = await beginIdempotent(
+            deps.store,
+            scope,
+            idemKey,
+            {
+              method: route.method,
+              path: req.url.split('?')[0],
+              params: v2 ? req.body ?? null : all,
+              requestId: req.stripeRequestId,
+              nowMs: deps.clock.nowMs(),
+            },
+            claimAtCommit ? keysInFlight : undefined,
+          );
+          if (outcome.kind === 'replay') return sendReplay(reply, outcome);
+          if (outcome.kind === 'recover') {
+            const recovered = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, all.expand));
+            await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, 200, recovered, true);
+            return sendReplay(reply, { kind: 'replay', status: 200, body: recovered, originalRequestId: outcome.originalRequestId });
+          }
+          deferred = outcome.deferred;
+          ctx.deps = { ...deps, store: storeRecordingCommits(deps.store, scope, idemKey, req.stripeRequestId, completion, deferred) };
+          reply.header('Original-Request', req.stripeRequestId);
         }
-        if (outcome.kind === 'recover') {
-          const body = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, all.expand));
-          await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, 200, body, true);
-          reply.header('Idempotent-Replayed', 'true');
-          reply.header('Original-Request', outcome.originalRequestId);
-          reply.header('Stripe-Should-Retry', 'false');
-          return reply.code(200).type('application/json').send(body);
+        try {
+          try {
+            answer = await runHandler(route, ctx, all, req, completion, v2);
+          } catch (err) {
+            if (err instanceof IdempotencyKeyTaken && deferred) {
+              claimAtCommit = false;
+              continue;
+            }
+            throw err;
+          }
+          if (idempotent && !answer.stored) {
+            const store = shouldStoreResponse(answer.status, answer.apiError?.code, answer.apiError?.type);
+            if (!(await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, answer.status, answer.body, store, deferred))) {
+              claimAtCommit = false;
+              continue;
+            }
+          }
+        } finally {
+          deferred?.release();
         }
-        reply.header('Original-Request', req.stripeRequestId);
+        break;
       }
-
-      let status = 200;
-      let body: string;
-      let apiError: ApiError | undefined;
-      let stored = false;
-      try {
-        const result = await route.handler({ ctx, params: all, json: req.body, pathParams: req.params as Record<string, string>, request: req });
-        if (isWithStatus(result)) {
-          status = result.status ?? 200;
-          body = JSON.stringify(result.body);
-        } else if (completion?.body !== undefined && result === completion.result) {
-          // Answered with what its transaction stored as the response: nothing left to store.
-          body = completion.body;
-          stored = true;
-        } else body = result instanceof RawJson ? result.text : JSON.stringify(result);
-      } catch (err) {
-        apiError = toApiError(err, req);
-        status = apiError.status;
-        body = JSON.stringify(renderError(apiError, v2));
-        reply.header('Stripe-Should-Retry', String(apiError.shouldRetry));
-      }
-      if (idempotent && !stored) {
-        const store = shouldStoreResponse(status, apiError?.code, apiError?.type);
-        await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, status, body, store);
-      }
-      if (!apiError) reply.header('Stripe-Should-Retry', 'false');
+      reply.header('Stripe-Should-Retry', String(answer.apiError?.shouldRetry ?? false));
       // Reads leave with the other answers of this I/O phase (lib/io-phase.ts); writes already leave in
       // batches, after their group's commit.
       if (route.method === 'GET') await endOfIoPhase();
-      return reply.code(status).type('application/json').send(body);
+      return reply.code(answer.status).type('application/json').send(answer.body);
     },
   });
+}
+
+interface Answer {
+  status: number;
+  body: string;
+  apiError?: ApiError;
+  /** The body is the response the request's transaction stored for its idempotency key. */
+  stored: boolean;
+}
+
+/** The route's answer, its errors rendered; only a key taken at commit (IdempotencyKeyTaken) is thrown. */
+async function runHandler(route: RouteDef, ctx: CallContext, params: FormObject, req: FastifyRequest, completion: CompletionInTx | undefined, v2: boolean): Promise<Answer> {
+  try {
+    const result = await route.handler({ ctx, params, json: req.body, pathParams: req.params as Record<string, string>, request: req });
+    if (isWithStatus(result)) return { status: result.status ?? 200, body: JSON.stringify(result.body), stored: false };
+    // Answered with what its transaction stored as the response: nothing left to store.
+    if (completion?.body !== undefined && result === completion.result) return { status: 200, body: completion.body, stored: true };
+    return { status: 200, body: result instanceof RawJson ? result.text : JSON.stringify(result), stored: false };
+  } catch (err) {
+    if (err instanceof IdempotencyKeyTaken) throw err;
+    const apiError = toApiError(err, req);
+    return { status: apiError.status, body: JSON.stringify(renderError(apiError, v2)), apiError, stored: false };
+  }
+}
+
+function sendReplay(reply: FastifyReply, outcome: Replay): FastifyReply {
+  reply.header('Idempotent-Replayed', 'true');
+  reply.header('Original-Request', outcome.originalRequestId);
+  reply.header('Stripe-Should-Retry', 'false');
+  return reply.code(outcome.status).type('application/json').send(outcome.body);
 }
 
 /**

@@ -4,7 +4,7 @@ import { engines } from '../support/harness.js';
 import { useEngineStore } from './engine-store.js';
 import type { Store } from '../../src/storage/sql.js';
 import { ApiError } from '../../src/errors/api-error.js';
-import { beginIdempotent, storeRecordingCommits, type CompletionInTx } from '../../src/http/idempotency.js';
+import { beginIdempotent, IdempotencyKeyTaken, KeysInFlight, storeRecordingCommits, type CompletionInTx } from '../../src/http/idempotency.js';
 import { getObject, insertObject } from '../../src/storage/repos/objects.js';
 import { releaseIdempotencyKey } from '../../src/storage/repos/idempotency.js';
 import { pruneIdempotencyOnce } from '../../src/http/idempotency-retention.js';
@@ -75,6 +75,39 @@ for (const engine of engines()) {
       assert.equal(await claim('k4', 'req_e', 1_000).then((o) => o.kind), 'execute');
       await store.tx((t) => releaseIdempotencyKey(t, scope, 'k4', 'req_e'));
       assert.equal((await claim('k4', 'req_f', 2_000)).kind, 'execute', 'a key with nothing committed is released at once');
+    });
+
+    it('claims a key at commit: written done with the response in the transaction, or the transaction fails when the key is there', async () => {
+      const inFlight = new KeysInFlight();
+      const begin = (key: string, requestId: string) =>
+        beginIdempotent(store, scope, key, { method: 'POST', path: '/v1/customers', params: { a: '1' }, requestId, nowMs: 5_000 }, inFlight);
+      const first = await begin('k7', 'req_k');
+      assert.equal(first.kind, 'execute');
+      const deferred = first.kind === 'execute' ? first.deferred : undefined;
+      assert.ok(deferred, 'claimed at commit');
+      assert.equal(await store.read.one('SELECT 1 AS found FROM idempotency_keys WHERE account_id = ? AND key = ?', [scope.accountId, 'k7']), undefined, 'nothing written before the commit');
+      // A second request of this process meets the first one's claim before executing.
+      await assert.rejects(begin('k7', 'req_l'), (e: unknown) => e instanceof ApiError && e.status === 409 && e.code === 'idempotency_key_in_use');
+      const completion: CompletionInTx = {};
+      const result = await insert(storeRecordingCommits(store, scope, 'k7', 'req_k', completion, deferred), 'cus_deferred00001');
+      deferred.release();
+      const row = await store.read.one<Record<string, unknown>>(
+        'SELECT state, request_id, object_type, object_id, response_status, response_body FROM idempotency_keys WHERE account_id = ? AND key = ?',
+        [scope.accountId, 'k7'],
+      );
+      assert.deepEqual(
+        { ...row, response_status: Number(row?.response_status) },
+        { state: 'done', request_id: 'req_k', object_type: 'customer', object_id: 'cus_deferred00001', response_status: 200, response_body: JSON.stringify(result) },
+      );
+      // Another process's request with the same key, claimed at its commit too: its transaction
+      // finds the key and rolls back, leaving nothing behind.
+      const elsewhere = await begin('k7', 'req_m');
+      assert.ok(elsewhere.kind === 'execute' && elsewhere.deferred, 'this process holds the key no more');
+      await assert.rejects(insert(storeRecordingCommits(store, scope, 'k7', 'req_m', {}, elsewhere.deferred), 'cus_deferred00002'), (e: unknown) => e instanceof IdempotencyKeyTaken);
+      elsewhere.deferred.release();
+      assert.equal(await getObject(store.read, scope, 'customer', 'cus_deferred00002'), undefined);
+      // Begun the usual way, it finds the first request's answer.
+      assert.deepEqual(await claim('k7', 'req_n', 5_001), { kind: 'replay', status: 200, body: JSON.stringify(result), originalRequestId: 'req_k' });
     });
 
     it('prunes v1 keys after 24 hours and v2 keys after 30 days, not before', async () => {

@@ -31,32 +31,10 @@ interface Row {
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
-/**
- * Claims a key for a request. Returns undefined when this request now owns the key, or the
- * existing record when another request had it first (a unique key makes the race safe on both engines).
- */
-export async function claimIdempotencyKey(
-  t: Sql,
-  scope: Scope,
-  key: string,
-  rec: { method: string; path: string; fingerprint: string; requestId: string; lockedUntil: number; created: number },
-): Promise<IdempotencyRecord | undefined> {
-  let r: Row | undefined;
-  for (let attempt = 1; !r; attempt++) {
-    const inserted = await t.run(
-      `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created)
-       VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [scope.accountId, lm(scope), key, rec.method, rec.path, rec.fingerprint, rec.lockedUntil, rec.requestId, rec.created],
-    );
-    if (inserted.changes === 1) return undefined;
-    r = await t.one<Row>(
-      'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body, object_type, object_id FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?',
-      [scope.accountId, lm(scope), key],
-    );
-    // The holder released the key between the two statements (they need not share a transaction,
-    // and PostgreSQL's read committed sees the release either way): try to claim it again.
-    if (!r && attempt >= 3) throw new ConflictError(`idempotency key ${key}`);
-  }
+const SELECT_RECORD =
+  'SELECT method, path, fingerprint, state, locked_until, request_id, response_status, response_body, object_type, object_id FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ?';
+
+function toRecord(r: Row): IdempotencyRecord {
   return {
     method: r.method,
     path: r.path,
@@ -69,6 +47,97 @@ export async function claimIdempotencyKey(
     objectType: r.object_type,
     objectId: r.object_id,
   };
+}
+
+/** What a request stores about its key when it first writes it. */
+export interface KeyClaim {
+  method: string;
+  path: string;
+  fingerprint: string;
+  requestId: string;
+  lockedUntil: number;
+  /** Unix seconds. */
+  created: number;
+}
+
+/** Whether another request than `requestId` has written the key. */
+export async function keyHeldByAnother(t: Sql, scope: Scope, key: string, requestId: string): Promise<boolean> {
+  const found = await t.one('SELECT 1 AS found FROM idempotency_keys WHERE account_id = ? AND livemode = ? AND key = ? AND request_id <> ?', [scope.accountId, lm(scope), key, requestId]);
+  return found !== undefined;
+}
+
+/**
+ * Claims a key for a request. Returns undefined when this request now owns the key, or the
+ * existing record when another request had it first (a unique key makes the race safe on both engines).
+ */
+export async function claimIdempotencyKey(t: Sql, scope: Scope, key: string, rec: KeyClaim): Promise<IdempotencyRecord | undefined> {
+  let r: Row | undefined;
+  for (let attempt = 1; !r; attempt++) {
+    const inserted = await t.run(
+      `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created)
+       VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [scope.accountId, lm(scope), key, rec.method, rec.path, rec.fingerprint, rec.lockedUntil, rec.requestId, rec.created],
+    );
+    if (inserted.changes === 1) return undefined;
+    r = await t.one<Row>(SELECT_RECORD, [scope.accountId, lm(scope), key]);
+    // The holder released the key between the two statements (they need not share a transaction,
+    // and PostgreSQL's read committed sees the release either way): try to claim it again.
+    if (!r && attempt >= 3) throw new ConflictError(`idempotency key ${key}`);
+  }
+  return toRecord(r);
+}
+
+/**
+ * A claim made at commit: the key is written for the first time, already done with its response,
+ * inside the transaction of the request's state change. When another request's key is there first
+ * (committed in between, by another process), the transaction fails with `taken()` and must not commit.
+ */
+export async function insertCompletedIdempotencyKey(
+  t: Sql,
+  scope: Scope,
+  key: string,
+  rec: KeyClaim,
+  object: { type: string; id: string } | null,
+  response: { status: number; body: string },
+  taken: () => Error,
+): Promise<void> {
+  await t.write(
+    `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created, object_type, object_id, response_status, response_body)
+     VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    [
+      scope.accountId,
+      lm(scope),
+      key,
+      rec.method,
+      rec.path,
+      rec.fingerprint,
+      rec.lockedUntil,
+      rec.requestId,
+      rec.created,
+      object?.type ?? null,
+      object?.id ?? null,
+      response.status,
+      response.body,
+    ],
+    { changes: 1, error: taken },
+  );
+}
+
+/**
+ * Stores the response of a request whose key is claimed at commit, when no transaction stored it
+ * (the request failed, or answered with something other than its transaction's result): writes the
+ * key done, or overwrites the response its own transaction stored. Another request's key is left
+ * alone, and the answer is false.
+ */
+export async function storeIdempotentResponse(t: Sql, scope: Scope, key: string, rec: KeyClaim, response: { status: number; body: string }): Promise<boolean> {
+  const r = await t.run(
+    `INSERT INTO idempotency_keys (account_id, livemode, key, method, path, fingerprint, state, locked_until, request_id, created, response_status, response_body)
+     VALUES (?, ?, ?, ?, ?, ?, 'done', ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, livemode, key) DO UPDATE SET state = 'done', response_status = excluded.response_status, response_body = excluded.response_body
+     WHERE idempotency_keys.request_id = excluded.request_id`,
+    [scope.accountId, lm(scope), key, rec.method, rec.path, rec.fingerprint, rec.lockedUntil, rec.requestId, rec.created, response.status, response.body],
+  );
+  return r.changes === 1;
 }
 
 /**
