@@ -116,7 +116,11 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
     sendError(reply, errors.unrecognizedUrl(req.method, req.url.split('?')[0]), req.url.startsWith('/v2/'));
   });
 
-  const keysInFlight = new KeysInFlight();
+  // Keys are claimed at commit on SQLite only. There every process's writes queue for one lock, so a
+  // request whose key another process holds waits for that request and finds its answer, however the key
+  // was claimed. On PostgreSQL another process's claimed key is visible at once, and Stripe's 409 for a
+  // key in use needs that claim.
+  const keysInFlight = deps.store.dialect === 'sqlite' ? new KeysInFlight() : undefined;
   for (const route of opts.routes) registerRoute(app, deps, auth, keysInFlight, route);
   for (const plugin of opts.plugins ?? []) await plugin(app, deps);
   return app;
@@ -161,7 +165,7 @@ function mergeParams(req: FastifyRequest): FormObject {
   return { ...query, ...(body as FormObject) };
 }
 
-function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, keysInFlight: KeysInFlight, route: RouteDef): void {
+function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, keysInFlight: KeysInFlight | undefined, route: RouteDef): void {
   const v2 = route.path.startsWith('/v2/');
   app.route({
     method: route.method,
@@ -205,7 +209,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
       // A route whose answer is its one transaction's result claims its key at that commit. Should the
       // key be there already (a retry, or another process's request), that transaction rolls back and
       // the request starts over the usual way: it claims the key first, and finds it.
-      let claimAtCommit = route.answersWithTransaction === true && all.expand === undefined;
+      let claimAtCommit = keysInFlight !== undefined && route.answersWithTransaction === true && all.expand === undefined;
       for (;;) {
         let completion: CompletionInTx | undefined;
         let deferred: DeferredClaim | undefined;
