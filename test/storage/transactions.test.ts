@@ -43,6 +43,35 @@ for (const engine of engines()) {
       }
     });
 
+    it('applies each transaction that succeeds once, when one queued with it fails after its own writes', async () => {
+      const counter = newId();
+      await store.tx((t) => insertRow(counter, t));
+      const ids = Array.from({ length: 20 }, newId);
+      const failing = ids[12];
+      let runs = 0;
+      const results = await Promise.allSettled(
+        ids.map((id) =>
+          store.tx(async (t) => {
+            runs++;
+            const row = (await getObject<{ id: string; n: number }>(t, scope, 'customer', counter))!;
+            await updateObject(t, scope, row, { data: { id: counter, n: row.data.n + 1 } });
+            await insertRow(id, t);
+            if (id === failing) throw new Error('refused after writing');
+            return id;
+          }),
+        ),
+      );
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ids.map((id) => (id === failing ? 'rejected' : 'fulfilled')),
+      );
+      const final = await getObject<{ n: number }>(store.read, scope, 'customer', counter);
+      assert.equal(final?.data.n, ids.length - 1, 'every increment but the failed one, each once');
+      for (const id of ids) assert.equal(await exists(id), id !== failing, id);
+      // On SQLite the transactions queued before the failed one shared its savepoint, and ran again.
+      if (engine === 'sqlite') assert.ok(runs > ids.length, `${runs} runs`);
+    });
+
     it('answers a transaction only once its change is committed', async () => {
       const ids = Array.from({ length: 30 }, newId);
       // Checked the moment each promise settles, through the read connection (committed data only).
