@@ -73,7 +73,9 @@ export interface Store {
   /**
    * Runs fn in one transaction; every write of a state change, its events and webhook deliveries
    * goes through here. A ConflictError (an optimistic version check failed) or a serialization
-   * failure rolls back and runs fn again, a bounded number of times.
+   * failure rolls back and runs fn again, a bounded number of times. On SQLite fn may also run again
+   * when another transaction of its commit group fails (group-commit.ts): fn must be safe to run
+   * again, its effects outside the database included.
    */
   tx<T>(fn: (t: Sql) => Promise<T>): Promise<T>;
   /**
