@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { customAlphabet } from 'nanoid';
 
 // Stripe ids are opaque to SDKs, but their prefixes and alphabet are part of what users see
@@ -89,4 +90,15 @@ export function newToken(length = 32): string {
 export function intentIdFromClientSecret(secret: string): string | null {
   const i = secret.indexOf('_secret_');
   return i > 0 ? secret.slice(0, i) : null;
+}
+
+/**
+ * onfile's own id for one (event, endpoint) webhook delivery: not a Stripe object, so not in ID_PREFIX.
+ * The outbox's statements make theirs in SQL (storage/repos/deliveries.ts) in the same shape: the
+ * prefix and 32 lowercase hex digits.
+ */
+export const DELIVERY_ID_PREFIX = 'whdel_';
+
+export function newDeliveryId(): string {
+  return `${DELIVERY_ID_PREFIX}${randomBytes(16).toString('hex')}`;
 }

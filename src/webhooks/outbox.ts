@@ -1,18 +1,9 @@
 import type Stripe from 'stripe';
 import type { Sql } from '../storage/sql.js';
 import type { CallContext } from '../services/context.js';
-import { randomBytes } from 'node:crypto';
 import { onEventInserted } from '../events/hooks.js';
 import { queueSubscribedDeliveries } from '../storage/repos/deliveries.js';
 import { outboxWritten } from './wake.js';
-
-/**
- * onfile's own id for one (event, endpoint) delivery; not a Stripe object. The outbox statements make
- * theirs in SQL (storage/repos/deliveries.ts) in the same shape: 32 lowercase hex digits.
- */
-export function newDeliveryId(): string {
-  return `whdel_${randomBytes(16).toString('hex')}`;
-}
 
 /**
  * Runs inside the transaction that inserts the event: the outbox rows commit or roll back with it, so an

@@ -15,7 +15,7 @@ import {
 } from '../../storage/repos/deliveries.js';
 import type { Sql } from '../../storage/sql.js';
 import type { CallContext } from '../context.js';
-import { newDeliveryId } from '../../webhooks/outbox.js';
+import { newDeliveryId } from '../../lib/ids.js';
 import { outboxWritten } from '../../webhooks/wake.js';
 import { loadWebhookSettings, retryScheduleOf } from '../../webhooks/settings.js';
 

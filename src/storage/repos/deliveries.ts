@@ -1,6 +1,7 @@
 import { inList, limitClause, type Sql, type SqlValue } from '../sql.js';
 import type { Scope } from './objects.js';
 import { addPendingWebhooks } from './events.js';
+import { DELIVERY_ID_PREFIX } from '../../lib/ids.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
@@ -108,7 +109,7 @@ export async function queueSubscribedDeliveries(
            AND EXISTS (SELECT 1 FROM json_each(data, '$.enabled_events') WHERE value = '*' OR value = ?)
        )
        INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
-       SELECT 'whdel_' || lower(hex(randomblob(16))), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
+       SELECT '${DELIVERY_ID_PREFIX}' || lower(hex(randomblob(16))), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
        ON CONFLICT DO NOTHING RETURNING id`,
       [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs],
     );
@@ -123,7 +124,7 @@ export async function queueSubscribedDeliveries(
          AND ((data::jsonb) -> 'enabled_events' @> '["*"]' OR (data::jsonb) -> 'enabled_events' @> jsonb_build_array(?::text))
      ), queued AS (
        INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
-       SELECT 'whdel_' || replace(gen_random_uuid()::text, '-', ''), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed
+       SELECT '${DELIVERY_ID_PREFIX}' || replace(gen_random_uuid()::text, '-', ''), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed
        ON CONFLICT DO NOTHING RETURNING 1
      ), counted AS (
        SELECT count(*) AS n FROM queued
