@@ -104,14 +104,14 @@ export async function queueSubscribedDeliveries(
     // constraint of the SELECT.)
     const queued = await t.all<{ id: string }>(
       `WITH subscribed AS (
-         SELECT id, json_extract(data, '$.api_version') AS api_version FROM objects
+         SELECT id, account_id, livemode, json_extract(data, '$.api_version') AS api_version FROM objects
          WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint' AND json_extract(data, '$.status') = 'enabled'
            AND EXISTS (SELECT 1 FROM json_each(data, '$.enabled_events') WHERE value = '*' OR value = ?)
        )
        INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
-       SELECT '${DELIVERY_ID_PREFIX}' || lower(hex(randomblob(16))), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
+       SELECT '${DELIVERY_ID_PREFIX}' || lower(hex(randomblob(16))), account_id, livemode, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed WHERE true
        ON CONFLICT DO NOTHING RETURNING id`,
-      [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs],
+      [d.scope.accountId, lm(d.scope), d.eventType, d.eventId, d.nowMs, d.nowMs, d.nowMs],
     );
     if (queued.length) await addPendingWebhooks(t, d.eventId, queued.length);
     then(queued.length);
@@ -119,12 +119,12 @@ export async function queueSubscribedDeliveries(
   }
   await t.writeReturning<{ queued: number | string }>(
     `WITH subscribed AS (
-       SELECT id, (data::jsonb) ->> 'api_version' AS api_version FROM objects
+       SELECT id, account_id, livemode, (data::jsonb) ->> 'api_version' AS api_version FROM objects
        WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint' AND (data::jsonb) ->> 'status' = 'enabled'
          AND ((data::jsonb) -> 'enabled_events' @> '["*"]' OR (data::jsonb) -> 'enabled_events' @> jsonb_build_array(?::text))
      ), queued AS (
        INSERT INTO webhook_deliveries (id, account_id, livemode, event_id, endpoint_id, status, next_attempt_at, api_version, created, updated)
-       SELECT '${DELIVERY_ID_PREFIX}' || replace(gen_random_uuid()::text, '-', ''), ?, ?, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed
+       SELECT '${DELIVERY_ID_PREFIX}' || replace(gen_random_uuid()::text, '-', ''), account_id, livemode, ?, id, 'pending', ?, api_version, ?, ? FROM subscribed
        ON CONFLICT DO NOTHING RETURNING 1
      ), counted AS (
        SELECT count(*) AS n FROM queued
@@ -132,7 +132,7 @@ export async function queueSubscribedDeliveries(
        UPDATE events SET pending_webhooks = pending_webhooks + (SELECT n FROM counted) WHERE id = ? AND (SELECT n FROM counted) > 0
      )
      SELECT n AS queued FROM counted`,
-    [d.scope.accountId, lm(d.scope), d.eventType, d.scope.accountId, lm(d.scope), d.eventId, d.nowMs, d.nowMs, d.nowMs, d.eventId],
+    [d.scope.accountId, lm(d.scope), d.eventType, d.eventId, d.nowMs, d.nowMs, d.nowMs, d.eventId],
     (rows) => then(Number(rows[0]?.queued ?? 0)),
   );
 }
