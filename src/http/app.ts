@@ -209,12 +209,13 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
       // A route whose answer is its one transaction's result claims its key at that commit. Should the
       // key be there already (a retry, or another process's request), that transaction rolls back and
       // the request starts over the usual way: it claims the key first, and finds it.
-      let claimAtCommit = keysInFlight !== undefined && route.answersWithTransaction === true && all.expand === undefined;
+      const answeredByItsTransaction = route.answersWithTransaction === true && all.expand === undefined;
+      let claimAtCommit = keysInFlight !== undefined && answeredByItsTransaction;
       for (;;) {
         let completion: CompletionInTx | undefined;
         let deferred: DeferredClaim | undefined;
         if (idempotent) {
-          if (route.answersWithTransaction && all.expand === undefined) completion = {};
+          if (answeredByItsTransaction) completion = {};
           const outcome = await beginIdempotent(
             deps.store,
             scope,

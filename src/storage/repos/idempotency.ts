@@ -90,7 +90,8 @@ export async function claimIdempotencyKey(t: Sql, scope: Scope, key: string, rec
 /**
  * A claim made at commit: the key is written for the first time, already done with its response,
  * inside the transaction of the request's state change. When another request's key is there first
- * (committed in between, by another process), the transaction fails with `taken()` and must not commit.
+ * (a retry of a finished request, or another process's request), the transaction fails with `taken()`
+ * and must not commit.
  */
 export async function insertCompletedIdempotencyKey(
   t: Sql,
