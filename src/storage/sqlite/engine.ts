@@ -28,11 +28,11 @@ export interface SqliteOptions {
 
 export async function openSqliteStore(file: string, opts: SqliteOptions = {}): Promise<Store> {
   mkdirSync(dirname(file), { recursive: true });
-  const writer = open(file);
+  const writer = open(file, { mmap: false });
   migrate(writer);
   // From here the group committer waits for a lock held elsewhere itself (group-commit.ts).
   writer.pragma('busy_timeout = 0');
-  const reader = open(file);
+  const reader = open(file, { mmap: true });
   reader.pragma('query_only = ON');
   const snapshots = readSnapshots(reader);
   // Checkpoints run on a worker thread (checkpointer.ts); the writer only checkpoints itself should
@@ -100,17 +100,24 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
   return store;
 }
 
-function open(file: string): Database.Database {
+/**
+ * `mmap`: read the database file through a memory map. The reader does; the writer does not. SQLite
+ * drops a connection's map whenever another connection committed and maps the file again as it
+ * grows, and each page read through a fresh map is a page fault. Under a create load the writer took
+ * ~4 faults per create that way against ~1 `pread` without the map: creates and updates cost 4-5%
+ * less CPU with the writer unmapped (side by side, both ways round), reads the same.
+ */
+function open(file: string, { mmap }: { mmap: boolean }): Database.Database {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process crash (SIGKILL); only power loss may drop the last commits.
   db.pragma(`synchronous = ${process.env.ONFILE_SQLITE_SYNCHRONOUS ?? 'NORMAL'}`);
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
-  // A page cache that holds the hot index pages (ids and idempotency keys are random, so their
-  // inserts land on pages all over the index), and reads of the database file through mmap.
+  // A page cache that holds the hot index pages (idempotency keys are random, so their inserts land
+  // on pages all over their index).
   db.pragma('cache_size = -65536');
-  db.pragma('mmap_size = 268435456');
+  db.pragma(`mmap_size = ${mmap ? 268435456 : 0}`);
   // Each transaction of a group runs in a SAVEPOINT (group-commit.ts), and SQLite keeps the old
   // image of every page a savepoint changes in a sub-journal, which it spills to a temporary file
   // past 64 KiB: a group of creates wrote ~1 MB there, 30-40 us per create in write calls. In memory
