@@ -68,8 +68,37 @@ for (const engine of engines()) {
       const final = await getObject<{ n: number }>(store.read, scope, 'customer', counter);
       assert.equal(final?.data.n, ids.length - 1, 'every increment but the failed one, each once');
       for (const id of ids) assert.equal(await exists(id), id !== failing, id);
-      // On SQLite the transactions queued before the failed one shared its savepoint, and ran again.
+      // On SQLite the transactions queued before the failed one were rolled back with it, and ran again.
       if (engine === 'sqlite') assert.ok(runs > ids.length, `${runs} runs`);
+    });
+
+    it('keeps a claim answered before its commit, when a transaction queued with it fails after its own writes', async () => {
+      // Store.claim may answer before its group commits (SQLite): such a group undoes a failed
+      // transaction by its own savepoint, and the claim, already answered, must still land once.
+      const counter = newId();
+      await store.tx((t) => insertRow(counter, t));
+      const claimed = newId();
+      const ids = Array.from({ length: 10 }, newId);
+      const failing = ids[6];
+      const increment = (id: string) => async (t: Parameters<Parameters<Store['tx']>[0]>[0]) => {
+        const row = (await getObject<{ id: string; n: number }>(t, scope, 'customer', counter))!;
+        await updateObject(t, scope, row, { data: { id: counter, n: row.data.n + 1 } });
+        await insertRow(id, t);
+        if (id === failing) throw new Error('refused after writing');
+        return id;
+      };
+      const results = await Promise.allSettled([
+        // A claim writes one row, as an idempotency key's claim does.
+        store.claim((t) => insertRow(claimed, t).then(() => claimed), () => true),
+        ...ids.map((id) => store.tx(increment(id))),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        [claimed, ...ids].map((id) => (id === failing ? 'rejected' : 'fulfilled')),
+      );
+      const final = await getObject<{ n: number }>(store.read, scope, 'customer', counter);
+      assert.equal(final?.data.n, ids.length - 1, 'every increment but the failed one, each once');
+      for (const id of [claimed, ...ids]) assert.equal(await exists(id), id !== failing, id);
     });
 
     it('answers a transaction only once its change is committed', async () => {

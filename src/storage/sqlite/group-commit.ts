@@ -35,13 +35,17 @@ type Outcome = { job: Job; ok: true; value: unknown } | { job: Job; ok: false; e
  * queue for the writer anyway. So the transactions queued in one turn of the event loop run back to
  * back inside one BEGIN IMMEDIATE ... COMMIT:
  *
- * - a transaction that throws is rolled back alone and rejects; the others go on. They share one
- *   SAVEPOINT until one of them throws: SQLite copies every page a savepoint changes first into its
- *   sub-journal, and a savepoint per transaction (~10 pages per create) cost 5-8% of a create's CPU.
- *   When one throws, the group is rolled back to that savepoint, the transactions before it run
- *   again, and from there on each runs in a SAVEPOINT of its own. Transactions must therefore be
- *   safe to run again, as they already are for ConflictError; an early answer (below) is not taken
- *   back, and its run again gives the same result, the group's state before it being the same;
+ * - a transaction that throws is rolled back alone and rejects; the others go on. They run without
+ *   a savepoint until one of them throws: SQLite copies every page a savepoint changes first into
+ *   its sub-journal, and a savepoint per transaction (~10 pages per create) cost 5-8% of a create's
+ *   CPU, one for the whole group still 3%. When one throws, the group's transaction is rolled back
+ *   and begun again, the transactions before it run again, and from there on each runs in a
+ *   SAVEPOINT of its own. Transactions must therefore be safe to run again, as they already are for
+ *   ConflictError. Should another process take the write lock between the rollback and the new
+ *   BEGIN, the group waits for it like a group that found it taken: nothing of it was answered yet;
+ * - a group with a claim (Store.claim, below) does answer before its commit: it runs in one SAVEPOINT
+ *   and rolls back to that, so that it keeps the write lock. An early answer is not taken back, and
+ *   its run again gives the same result, the group's state before it being the same;
  * - none resolves before the COMMIT that makes it durable, so nobody is answered with an
  *   uncommitted change; a failed COMMIT rejects every transaction of the group;
  * - a ConflictError (an optimistic version check against a row read outside the transaction) is
@@ -145,15 +149,7 @@ export class GroupCommitter {
     } catch (err) {
       if (isBusy(err) && Date.now() - (this.busySince ??= Date.now()) < BUSY_GIVE_UP_MS) {
         // Nothing ran: the group waits (and grows) until the other connection commits.
-        this.pending.unshift(...group);
-        this.running = false;
-        // Marked scheduled, so that transactions queued meanwhile wait for this retry.
-        this.scheduled = true;
-        setTimeout(() => {
-          this.scheduled = false;
-          void this.runGroup();
-        }, BUSY_RETRY_MS);
-        return;
+        return this.waitForLock(group);
       }
       // Locked for too long, or the database is unusable: nothing ran.
       this.busySince = undefined;
@@ -162,9 +158,12 @@ export class GroupCommitter {
     }
     let answeredEarly = false;
     let groupError: unknown;
-    // The group's transactions share one savepoint until one of them fails (see the class comment).
+    // The group's transactions run without savepoints of their own until one of them fails, and
+    // without one for the group unless a claim may be answered early (see the class comment). Only
+    // claims answer early, and only claims' requests join a group once it ran, so the first jobs tell.
     let shared = true;
-    this.groupSavepoint.run();
+    const guarded = group.some((job) => job.early !== undefined);
+    if (guarded) this.groupSavepoint.run();
     for (let i = 0; ; i++) {
       if (i === group.length) {
         // Early answers set their requests going again, through promise callbacks only (no I/O):
@@ -200,17 +199,28 @@ export class GroupCommitter {
           outcomes.push({ job, ok: false, err });
           continue;
         }
-        // Its writes are mixed with those of the transactions before it: undo the group so far, run
-        // those again, each in a savepoint of its own as the rest of the group will be, and count
-        // this one as failed (run after them again, it would fail the same way).
-        this.rollbackToGroup.run();
-        shared = false;
-        for (const earlier of outcomes.splice(0)) {
-          if (groupError === undefined) groupError = await this.runInSavepoint(earlier.job, outcomes, retry);
-          else outcomes.push({ job: earlier.job, ok: false, err: groupError });
+        // Its writes are mixed with those of the transactions before it: undo the group so far, count
+        // this one as failed (run after them again, it would fail the same way), and run those again,
+        // each in a savepoint of its own as the rest of the group will be.
+        const earlier = outcomes.splice(0).map((o) => o.job);
+        this.failed(job, err, outcomes, retry);
+        if (guarded) this.rollbackToGroup.run();
+        else {
+          this.rollback.run();
+          try {
+            this.begin.run();
+          } catch {
+            // Another connection took the write lock in between: the rest of the group waits for it.
+            this.settle(outcomes);
+            this.pending.unshift(...retry);
+            return this.waitForLock([...earlier, ...group.slice(i + 1)]);
+          }
         }
-        if (groupError === undefined) this.failed(job, err, outcomes, retry);
-        else outcomes.push({ job, ok: false, err: groupError });
+        shared = false;
+        for (const e of earlier) {
+          if (groupError === undefined) groupError = await this.runInSavepoint(e, outcomes, retry);
+          else outcomes.push({ job: e, ok: false, err: groupError });
+        }
       }
     }
     if (groupError !== undefined) {
@@ -227,11 +237,27 @@ export class GroupCommitter {
       return this.finishGroup(retry);
     }
     this.committed();
+    this.settle(outcomes);
+    this.finishGroup(retry);
+  }
+
+  private settle(outcomes: Outcome[]): void {
     for (const o of outcomes) {
       if (o.ok) o.job.resolve(o.value);
       else o.job.reject(o.err);
     }
-    this.finishGroup(retry);
+  }
+
+  /** Nothing of `jobs` is written: they go back to the front of the queue, and a group begins again shortly. */
+  private waitForLock(jobs: Job[]): void {
+    this.pending.unshift(...jobs);
+    this.running = false;
+    // Marked scheduled, so that transactions queued meanwhile wait for this retry.
+    this.scheduled = true;
+    setTimeout(() => {
+      this.scheduled = false;
+      void this.runGroup();
+    }, BUSY_RETRY_MS);
   }
 
   /**
