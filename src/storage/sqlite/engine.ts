@@ -118,10 +118,10 @@ function open(file: string, { mmap }: { mmap: boolean }): Database.Database {
   // on pages all over their index).
   db.pragma('cache_size = -65536');
   db.pragma(`mmap_size = ${mmap ? 268435456 : 0}`);
-  // Each transaction of a group runs in a SAVEPOINT (group-commit.ts), and SQLite keeps the old
-  // image of every page a savepoint changes in a sub-journal, which it spills to a temporary file
-  // past 64 KiB: a group of creates wrote ~1 MB there, 30-40 us per create in write calls. In memory
-  // it is a copy.
+  // After a failure, and in a group with a claim, transactions run in SAVEPOINTs (group-commit.ts),
+  // and SQLite keeps the old image of every page a savepoint changes in a sub-journal, which it
+  // spills to a temporary file past 64 KiB: a group of creates wrote ~1 MB there, 30-40 us per
+  // create in write calls. In memory it is a copy.
   db.pragma('temp_store = MEMORY');
   return db;
 }
