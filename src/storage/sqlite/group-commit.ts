@@ -252,6 +252,9 @@ export class GroupCommitter {
   private waitForLock(jobs: Job[]): void {
     this.pending.unshift(...jobs);
     this.running = false;
+    // A pause asked for while the group ran (after a failure, the group had awaited its transactions)
+    // holds every later group until this one is over: it is.
+    for (const resolve of this.groupEnded.splice(0)) resolve();
     // Marked scheduled, so that transactions queued meanwhile wait for this retry.
     this.scheduled = true;
     setTimeout(() => {
