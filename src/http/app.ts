@@ -250,7 +250,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
             throw err;
           }
           if (idempotent && !answer.stored) {
-            const store = shouldStoreResponse(answer.status, answer.apiError?.code, answer.apiError?.type);
+            const store = shouldStoreResponse(answer.status, answer.apiError?.code, answer.apiError?.type, v2);
             if (!(await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, answer.status, answer.body, store, deferred))) {
               claimAtCommit = false;
               continue;

@@ -192,10 +192,16 @@ export async function finishIdempotent(store: Store, scope: Scope, key: string, 
 }
 
 /**
- * Whether a response is the result of a request that began executing (Stripe stores those, 402s and
- * 500s included) rather than one refused up front (auth, parameter validation, conflicts).
+ * v1: whether a response is the result of a request that began executing (Stripe stores those, 402s
+ * and 500s included) rather than one refused up front (auth, parameter validation, conflicts).
+ *
+ * v2 keeps successes only: "retries don't repeat successful operations. Stripe retries failed or
+ * partially failed work to completion when possible" (https://docs.stripe.com/api/idempotent_requests).
+ * A failed v2 request leaves its key free, so a retry runs again and may succeed (a PaymentMethod it
+ * named attached since, say); one whose change committed is answered with that object (`recover`).
  */
-export function shouldStoreResponse(status: number, errorCode?: string, errorType?: string): boolean {
+export function shouldStoreResponse(status: number, errorCode?: string, errorType?: string, v2 = false): boolean {
+  if (v2) return status < 400;
   if (status === 401 || status === 403 || status === 409 || status === 429) return false;
   if (status === 400 && (errorType === 'idempotency_error' || (errorCode ?? '').startsWith('parameter') || errorCode === 'parameters_exclusive')) return false;
   return true;

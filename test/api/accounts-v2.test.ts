@@ -209,5 +209,35 @@ for (const engine of engines()) {
       assert.equal(other.status, 400);
       assert.equal(other.body.error.type, 'idempotency_error');
     });
+
+    it('runs a failed v2 POST again on a retry with its Idempotency-Key, and replays only once it succeeded', async () => {
+      // Stripe's v2 idempotency: "retries don't repeat successful operations. Stripe retries failed or
+      // partially failed work to completion when possible" (v1 would replay the first 400 for ever).
+      const account = await s.stripe.v2.core.accounts.create({ display_name: 'Retry', configuration: { customer: {} } });
+      const pm = await s.stripe.paymentMethods.create({ type: 'amazon_pay' });
+      const h = { 'idempotency-key': `v2-retry-${Date.now()}-${Math.random()}` };
+      const update = { configuration: { customer: { billing: { default_payment_method: pm.id } } }, include: ['configuration.customer'] };
+      const send = () => raw(s.url, 'POST', `/v2/core/accounts/${account.id}`, { key: s.sk, json: update, headers: h });
+
+      const refused = await send();
+      assert.equal(refused.status, 400, refused.text);
+      assert.equal(refused.body.error.param, 'configuration.customer.billing.default_payment_method');
+      const refusedAgain = await send();
+      assert.equal(refusedAgain.status, 400);
+      assert.equal(refusedAgain.headers.get('idempotent-replayed'), null);
+      assert.equal(refusedAgain.headers.get('original-request'), refusedAgain.headers.get('request-id'));
+
+      await s.stripe.paymentMethods.attach(pm.id, { customer_account: account.id } as Stripe.PaymentMethodAttachParams);
+      const done = await send();
+      assert.equal(done.status, 200, done.text);
+      assert.equal(done.headers.get('idempotent-replayed'), null);
+      assert.equal(done.body.configuration.customer.billing.default_payment_method, pm.id);
+
+      const replay = await send();
+      assert.equal(replay.status, 200);
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.equal(replay.headers.get('original-request'), done.headers.get('request-id'));
+      assert.equal(replay.text, done.text);
+    });
   });
 }
