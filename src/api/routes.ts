@@ -11,8 +11,10 @@ import { refundRoutes } from './v1/refunds/routes.js';
 import { eventRoutes } from './v1/events/routes.js';
 import { webhookEndpointRoutes } from './v1/webhook-endpoints/routes.js';
 import { accountV2Routes } from './v2/core/accounts/routes.js';
+import { eventDestinationRoutes } from './v2/core/event-destinations/routes.js';
+import { eventV2Routes } from './v2/core/events/routes.js';
 
 /** Every API route, v1 and v2. Each resource module exports its own table. */
 export function allRoutes(): RouteDef[] {
-  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...balanceTransactionRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes];
+  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...balanceTransactionRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes, ...eventDestinationRoutes, ...eventV2Routes];
 }

@@ -108,6 +108,12 @@ export const errors = {
   accountClosed: (id: string) => invalid(400, `The account ${id} is closed and can no longer be updated.`, 'account_closed'),
   closeConfigurationsMismatch: (applied: readonly string[]) =>
     invalid(400, `All configurations on the Account must be passed in to close it. Pass applied_configurations: [${applied.map((a) => JSON.stringify(a)).join(', ')}].`, 'invalid_fields', 'applied_configurations'),
+  destinationTypeNotSupported: (name: string, param: string) =>
+    invalid(400, `onfile delivers event destinations of type webhook_endpoint only; ${name} needs a cloud account onfile does not emulate.`, 'feature_not_enabled', param),
+  snapshotDestinationNotSupported: () =>
+    invalid(400, 'onfile delivers thin events to event destinations; for snapshot events, create a webhook endpoint with POST /v1/webhook_endpoints.', 'feature_not_enabled', 'event_payload'),
+  invalidEnabledEvent: (type: string, param: string) =>
+    invalid(400, `Invalid ${param}: ${type} is not an event type an event destination with thin payloads can receive here.`, 'invalid_fields', param),
   invalidPageToken: () => invalid(400, 'Invalid page token: pass the next_page_url or previous_page_url of a previous list response unchanged.', 'invalid_fields', 'page'),
   // PaymentIntents, Charges, Refunds (issue 4). Stripe's wording where public error bodies quote it;
   // entries marked (unverified) are our best rendering.

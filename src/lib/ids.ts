@@ -51,6 +51,7 @@ export const ID_PREFIX = {
   balance_transaction: 'txn',
   event: 'evt',
   webhook_endpoint: 'we',
+  event_destination: 'ed',
   request: 'req',
 } as const;
 

@@ -1,9 +1,9 @@
-import type Stripe from 'stripe';
 import { newToken } from '../lib/ids.js';
 import type { Deps } from '../services/context.js';
 import { getObject, updateObject } from '../storage/repos/objects.js';
-import { getEndpointAnyScope, type EndpointInternal } from '../storage/repos/webhooks.js';
-import { getEventAnyScope, addPendingWebhooks } from '../storage/repos/events.js';
+import { getDeliveryTargetAnyScope, type DeliveryTarget, type EndpointInternal } from '../storage/repos/webhooks.js';
+import { asV2Event, getEventAnyScope, addPendingWebhooks } from '../storage/repos/events.js';
+import { thinDeliveryBody } from '../domain/events/v2-event.js';
 import {
   claimDueDeliveries,
   finishAttempt,
@@ -120,35 +120,38 @@ export function startDispatcher(deps: Deps, opts: DispatcherOptions = {}): () =>
 
 async function deliver(deps: Deps, settings: WebhookSettings, transport: WebhookTransport, owner: string, d: Delivery, signal: AbortSignal): Promise<void> {
   const read = deps.store.read;
-  const [stored, endpoint] = await Promise.all([getEventAnyScope(read, d.eventId), getEndpointAnyScope(read, d.endpointId)]);
+  const [stored, target] = await Promise.all([getEventAnyScope(read, d.eventId), getDeliveryTargetAnyScope(read, d.endpointId)]);
   // A deleted or disabled endpoint gets no further attempts (https://docs.stripe.com/webhooks#retries);
   // an event past retention has nothing left to send.
-  if (!stored || !endpoint || endpoint.data.status !== 'enabled') {
+  if (!stored || !target?.enabled) {
     // Decided again inside the transaction that writes it (the endpoint may have been re-enabled since).
     await deps.store.tx(async (t) => {
-      const [event, ep] = await Promise.all([getEventAnyScope(t, d.eventId), getEndpointAnyScope(t, d.endpointId)]);
-      if (!event || !ep || ep.data.status !== 'enabled') await setDeliveryStatus(t, d.id, owner, 'canceled', deps.clock.nowMs());
+      const [event, ep] = await Promise.all([getEventAnyScope(t, d.eventId), getDeliveryTargetAnyScope(t, d.endpointId)]);
+      if (!event || !ep?.enabled) await setDeliveryStatus(t, d.id, owner, 'canceled', deps.clock.nowMs());
       else await releaseLease(t, d.id, owner);
     });
     return;
   }
-  const body = deliveryBody(stored.event, d.apiVersion);
+  // A v2 event goes out as its thin notification; a v1 event as the event itself.
+  const v2 = asV2Event(stored);
+  const body = v2 ? thinDeliveryBody(v2) : deliveryBody(stored.event, d.apiVersion);
   const startedAt = deps.clock.nowMs();
-  const secrets = endpoint.internal.secrets.filter((s) => s.expires_at === null || s.expires_at > startedAt).map((s) => s.secret);
+  const secrets = target.internal.secrets.filter((s) => s.expires_at === null || s.expires_at > startedAt).map((s) => s.secret);
   // A fresh timestamp on every attempt: verifiers reject signatures older than their tolerance.
   const signature = signatureHeader(body, secrets, Math.floor(startedAt / 1000));
-  const res = await transport.send({ url: endpoint.data.url, body, headers: deliveryHeaders(signature), signal });
+  const res = await transport.send({ url: target.url, body, headers: deliveryHeaders(signature), signal });
   if (signal.aborted) {
     // Shutting down: give the delivery back rather than count an attempt the receiver may not have seen.
     await deps.store.tx((t) => releaseLease(t, d.id, owner)).catch(() => undefined);
     return;
   }
-  await recordOutcome(deps, settings, owner, d, endpoint.data.url, startedAt, res);
+  await recordOutcome(deps, settings, owner, d, target, startedAt, res);
 }
 
 const isSuccess = (status: number | null) => status !== null && status >= 200 && status < 300;
 
-async function recordOutcome(deps: Deps, settings: WebhookSettings, owner: string, d: Delivery, url: string, startedAt: number, res: WebhookResponse): Promise<void> {
+async function recordOutcome(deps: Deps, settings: WebhookSettings, owner: string, d: Delivery, target: DeliveryTarget, startedAt: number, res: WebhookResponse): Promise<void> {
+  const url = target.url;
   const scope = { accountId: d.accountId, livemode: d.livemode };
   const ok = isSuccess(res.status);
   await deps.store.tx(async (t) => {
@@ -176,7 +179,7 @@ async function recordOutcome(deps: Deps, settings: WebhookSettings, owner: strin
     if (!stillOurs) return;
     // `pending_webhooks` counts endpoints that have not acknowledged the event yet.
     if (ok && !acknowledgedBefore) await addPendingWebhooks(t, d.eventId, -1);
-    await updateHealth(t, settings, scope, d.endpointId, ok, now);
+    await updateHealth(t, settings, scope, target.type, d.endpointId, ok, now);
   });
 }
 
@@ -189,8 +192,9 @@ async function everSucceeded(t: Sql, deliveryId: string): Promise<boolean> {
  * Stripe disables an endpoint that keeps failing for days (https://docs.stripe.com/webhooks#disable-endpoint);
  * `failing_since` marks the start of the current run of failures and any success clears it.
  */
-async function updateHealth(t: Sql, settings: WebhookSettings, scope: { accountId: string; livemode: boolean }, endpointId: string, ok: boolean, now: number): Promise<void> {
-  const row = await getObject<Stripe.WebhookEndpoint, EndpointInternal>(t, scope, 'webhook_endpoint', endpointId);
+async function updateHealth(t: Sql, settings: WebhookSettings, scope: { accountId: string; livemode: boolean }, type: string, endpointId: string, ok: boolean, now: number): Promise<void> {
+  // A v1 endpoint or a v2 event destination: both keep `status` and the same internal health record.
+  const row = await getObject<{ status: string }, EndpointInternal>(t, scope, type, endpointId);
   if (!row) return;
   const since = row.internal.failing_since;
   if (ok) {

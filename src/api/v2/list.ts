@@ -72,19 +72,30 @@ export async function v2ListPage<F, D, T>(
     endingBeforeSeq: opts.page?.dir === 'p' ? opts.page.seq : undefined,
     ...opts.columns(opts.filters),
   });
-  const link = (seq: number, dir: 'n' | 'p') =>
-    `${opts.url}?page=${encodePageToken<F>({ f: opts.filters, limit: opts.limit, seq, dir })}`;
+  return { data: items.map(opts.render), ...pageUrls(opts.url, opts.filters, opts.limit, items, hasMore, opts.page) };
+}
+
+/** `next_page_url` and `previous_page_url` of a page of `items` (newest first) read with `page`. */
+export function pageUrls<F>(
+  url: string,
+  filters: F,
+  limit: number,
+  items: readonly { seq: number }[],
+  hasMore: boolean,
+  page?: { dir: 'n' | 'p' },
+): { next_page_url: string | null; previous_page_url: string | null } {
+  const link = (seq: number, dir: 'n' | 'p') => `${url}?page=${encodePageToken<F>({ f: filters, limit, seq, dir })}`;
   const first = items[0];
   const last = items[items.length - 1];
   let next: string | null = null;
   let previous: string | null = null;
-  if (opts.page?.dir === 'p') {
+  if (page?.dir === 'p') {
     // Walking back toward the newest: older items exist (we came from them); newer ones if hasMore.
     if (last) next = link(last.seq, 'n');
     if (first && hasMore) previous = link(first.seq, 'p');
   } else {
     if (last && hasMore) next = link(last.seq, 'n');
-    if (first && opts.page) previous = link(first.seq, 'p');
+    if (first && page) previous = link(first.seq, 'p');
   }
-  return { data: items.map(opts.render), next_page_url: next, previous_page_url: previous };
+  return { next_page_url: next, previous_page_url: previous };
 }

@@ -19,14 +19,15 @@ function maxEndpoints(): number {
   return Number.isInteger(n) && n > 0 ? n : 16;
 }
 
-function checkUrl(url: string): void {
+/** Where Stripe may deliver: an absolute http or https URL (test mode takes plain http too). */
+export function checkUrl(url: string, param = 'url'): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw errors.urlInvalid('url', url);
+    throw errors.urlInvalid(param, url);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw errors.urlInvalid('url', url);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw errors.urlInvalid(param, url);
 }
 
 /** `enabled_events`: names from the SDK's list, or `*` for every event (https://docs.stripe.com/api/events/types). */

@@ -1,7 +1,7 @@
-import { inList, limitClause, type Sql, type SqlValue } from '../sql.js';
+import { inList, limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
 import type { Scope } from './objects.js';
 import { addPendingWebhooks } from './events.js';
-import { DELIVERY_ID_PREFIX } from '../../lib/ids.js';
+import { DELIVERY_ID_PREFIX, newDeliveryId } from '../../lib/ids.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
@@ -315,4 +315,34 @@ export async function attemptsOf(t: Sql, deliveryIds: readonly string[]): Promis
     error: r.error,
     dispatcher: r.dispatcher,
   }));
+}
+
+/** What the outbox needs of an API v2 event destination (services/event-destinations). */
+interface DestinationRow {
+  id: string;
+  data: string;
+}
+
+/**
+ * Queues a v2 event for the account's enabled event destinations that enabled its type (or for
+ * `only`, a ping's destination, whatever it enabled). Destinations are few and v2 events rare, so the
+ * match is made here rather than in SQL; the inserts share the event's transaction like every delivery.
+ */
+export async function queueDestinationDeliveries(
+  t: Sql,
+  d: { scope: Scope; eventId: string; eventType: string; nowMs: number; only?: string },
+): Promise<number> {
+  const rows = await t.all<DestinationRow>("SELECT id, data FROM objects WHERE account_id = ? AND livemode = ? AND type = 'v2.core.event_destination'", [
+    d.scope.accountId,
+    lm(d.scope),
+  ]);
+  let queued = 0;
+  for (const r of rows) {
+    const dest = parseJson<{ status: string; type: string; event_payload: string; enabled_events: string[] }>(r.data);
+    if (dest.status !== 'enabled' || dest.type !== 'webhook_endpoint' || dest.event_payload !== 'thin') continue;
+    if (d.only !== undefined ? r.id !== d.only : !dest.enabled_events.includes(d.eventType)) continue;
+    const inserted = await insertDelivery(t, { id: newDeliveryId(), scope: d.scope, eventId: d.eventId, endpointId: r.id, apiVersion: null, nowMs: d.nowMs });
+    if (inserted) queued++;
+  }
+  return queued;
 }

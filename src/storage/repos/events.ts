@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { inList, limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
 import { addRange, type RangeFilter, type Scope } from './objects.js';
+import type { V2Event } from '../../domain/events/v2-event.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
@@ -20,6 +21,12 @@ interface Row {
 }
 
 const COLUMNS = 'seq, account_id, livemode, data, pending_webhooks';
+
+/**
+ * v1 (snapshot) and v2 (thin) events share the table, its outbox and its retention; v2 types start
+ * with `v2.` (domain/events/v2-event.ts). `/v1/events` and the live tail see v1 events only.
+ */
+const V1_ONLY = "type NOT LIKE 'v2.%'";
 
 /**
  * The stored JSON is the event as created; `pending_webhooks` changes as endpoints acknowledge it, so it
@@ -43,8 +50,9 @@ export async function insertEvent(t: Sql, scope: Scope, event: Stripe.Event, obj
   );
 }
 
+/** A v1 event (`/v1/events`); a v2 event of the same store is not one. */
 export async function getEvent(t: Sql, scope: Scope, id: string): Promise<StoredEvent | undefined> {
-  const r = await t.one<Row>(`SELECT ${COLUMNS} FROM events WHERE id = ? AND account_id = ? AND livemode = ?`, [id, scope.accountId, lm(scope)]);
+  const r = await t.one<Row>(`SELECT ${COLUMNS} FROM events WHERE id = ? AND account_id = ? AND livemode = ? AND ${V1_ONLY}`, [id, scope.accountId, lm(scope)]);
   return r && toStored(r);
 }
 
@@ -72,7 +80,7 @@ export function likePattern(pattern: string): string {
 }
 
 export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{ items: StoredEvent[]; hasMore: boolean }> {
-  const where = ['account_id = ?', 'livemode = ?'];
+  const where = ['account_id = ?', 'livemode = ?', V1_ONLY];
   const params: SqlValue[] = [scope.accountId, lm(scope)];
   if (q.types?.length) {
     const { marks, values } = inList(q.types);
@@ -108,7 +116,7 @@ export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{
 
 /** Events after a sequence number, oldest first: what a live tail (`onfile listen`) has not yet seen. */
 export async function eventsAfter(t: Sql, scope: Scope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ? ORDER BY seq ${limitClause(limit)}`, [
+  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ? AND ${V1_ONLY} ORDER BY seq ${limitClause(limit)}`, [
     scope.accountId,
     lm(scope),
     afterSeq,
@@ -169,4 +177,78 @@ export async function eventTypesOf(t: Sql, ids: readonly string[]): Promise<Map<
   const { marks, values } = inList(ids);
   const rows = await t.all<{ id: string; type: string }>(`SELECT id, type FROM events WHERE id IN (${marks})`, values);
   return new Map(rows.map((r) => [r.id, r.type]));
+}
+
+/** A v2 event, recorded in the transaction of the change it reports (events/emit-v2.ts). */
+export async function insertV2Event(t: Sql, scope: Scope, event: V2Event, createdSeconds: number): Promise<void> {
+  await t.write(
+    `INSERT INTO events (id, account_id, livemode, type, created, object_id, request_id, idempotency_key, data, pending_webhooks)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+    [
+      event.id,
+      scope.accountId,
+      lm(scope),
+      event.type,
+      createdSeconds,
+      event.related_object.id,
+      event.reason?.request.id ?? null,
+      event.reason?.request.idempotency_key ?? null,
+      JSON.stringify(event),
+    ],
+  );
+}
+
+interface V2Row {
+  seq: number;
+  data: string;
+}
+
+export async function getV2Event(t: Sql, scope: Scope, id: string): Promise<V2Event | undefined> {
+  const r = await t.one<V2Row>("SELECT seq, data FROM events WHERE id = ? AND account_id = ? AND livemode = ? AND type LIKE 'v2.%'", [id, scope.accountId, lm(scope)]);
+  return r && parseJson<V2Event>(r.data);
+}
+
+/** For the dispatcher: a v2 event's stored JSON, or undefined for a v1 event. */
+export function asV2Event(stored: StoredEvent): V2Event | undefined {
+  const e = stored.event as unknown as { object?: string };
+  return e.object === 'v2.core.event' ? (stored.event as unknown as V2Event) : undefined;
+}
+
+export interface V2EventQuery {
+  limit: number;
+  objectId?: string;
+  types?: string[];
+  created?: RangeFilter;
+  /** seq cursor: 'n' = older than seq, 'p' = newer than seq */
+  page?: { seq: number; dir: 'n' | 'p' };
+}
+
+/** v2 events of the account, newest first (`GET /v2/core/events`). */
+export async function listV2Events(t: Sql, scope: Scope, q: V2EventQuery): Promise<{ items: { seq: number; event: V2Event }[]; hasMore: boolean }> {
+  const where = ['account_id = ?', 'livemode = ?', "type LIKE 'v2.%'"];
+  const params: SqlValue[] = [scope.accountId, lm(scope)];
+  if (q.objectId !== undefined) {
+    where.push('object_id = ?');
+    params.push(q.objectId);
+  }
+  if (q.types?.length) {
+    const { marks, values } = inList(q.types);
+    where.push(`type IN (${marks})`);
+    params.push(...values);
+  }
+  addRange(where, params, 'created', q.created);
+  let order = 'DESC';
+  if (q.page?.dir === 'n') {
+    where.push('seq < ?');
+    params.push(q.page.seq);
+  } else if (q.page?.dir === 'p') {
+    where.push('seq > ?');
+    params.push(q.page.seq);
+    order = 'ASC';
+  }
+  const rows = await t.all<V2Row>(`SELECT seq, data FROM events WHERE ${where.join(' AND ')} ORDER BY seq ${order} ${limitClause(q.limit + 1)}`, params);
+  const hasMore = rows.length > q.limit;
+  const page = rows.slice(0, q.limit).map((r) => ({ seq: Number(r.seq), event: parseJson<V2Event>(r.data) }));
+  if (order === 'ASC') page.reverse();
+  return { items: page, hasMore };
 }

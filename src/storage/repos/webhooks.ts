@@ -14,27 +14,12 @@ export interface EndpointInternal {
 
 export type StoredEndpoint = StoredObject<Stripe.WebhookEndpoint, EndpointInternal>;
 
-interface Row {
-  seq: number;
+interface TargetRow {
   id: string;
   type: string;
-  version: number;
-  account_id: string;
-  livemode: number;
   data: string;
   internal: string;
 }
-
-const toEndpoint = (r: Row): StoredEndpoint & { accountId: string; livemode: boolean } => ({
-  seq: Number(r.seq),
-  id: r.id,
-  type: r.type,
-  version: Number(r.version),
-  data: parseJson<Stripe.WebhookEndpoint>(r.data),
-  internal: parseJson<EndpointInternal>(r.internal),
-  accountId: r.account_id,
-  livemode: Number(r.livemode) === 1,
-});
 
 export async function countEndpoints(t: Sql, scope: Scope): Promise<number> {
   const r = await t.one<{ n: number }>("SELECT COUNT(*) AS n FROM objects WHERE account_id = ? AND livemode = ? AND type = 'webhook_endpoint'", [
@@ -44,14 +29,31 @@ export async function countEndpoints(t: Sql, scope: Scope): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
-/** For the dispatcher: the delivery row names the endpoint; a deleted endpoint is simply absent. */
-export async function getEndpointAnyScope(t: Sql, id: string): Promise<(StoredEndpoint & { accountId: string; livemode: boolean }) | undefined> {
-  const r = await t.one<Row>("SELECT seq, id, type, version, account_id, livemode, data, internal FROM objects WHERE id = ? AND type = 'webhook_endpoint'", [id]);
-  return r && toEndpoint(r);
+/** Where a delivery goes: a v1 webhook endpoint, or an API v2 event destination of type `webhook_endpoint`. */
+export interface DeliveryTarget {
+  id: string;
+  /** objects.type of the row: `webhook_endpoint` or `v2.core.event_destination` */
+  type: string;
+  url: string;
+  enabled: boolean;
+  internal: EndpointInternal;
 }
 
-export async function deleteEndpointRow(t: Sql, scope: Scope, id: string): Promise<void> {
-  await t.run("DELETE FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = 'webhook_endpoint'", [id, scope.accountId, lm(scope)]);
+/** For the dispatcher: the delivery row names its target; a deleted one is simply absent. */
+export async function getDeliveryTargetAnyScope(t: Sql, id: string): Promise<DeliveryTarget | undefined> {
+  const r = await t.one<TargetRow>(
+    "SELECT id, type, data, internal FROM objects WHERE id = ? AND type IN ('webhook_endpoint', 'v2.core.event_destination')",
+    [id],
+  );
+  if (!r) return undefined;
+  const data = parseJson<{ url?: string; status: string; webhook_endpoint?: { url: string } }>(r.data);
+  const url = r.type === 'webhook_endpoint' ? data.url : data.webhook_endpoint?.url;
+  return { id: r.id, type: r.type, url: url ?? '', enabled: data.status === 'enabled', internal: parseJson<EndpointInternal>(r.internal) };
+}
+
+/** Deletes a v1 webhook endpoint, or (with its type) a v2 event destination. */
+export async function deleteEndpointRow(t: Sql, scope: Scope, id: string, type: 'webhook_endpoint' | 'v2.core.event_destination' = 'webhook_endpoint'): Promise<void> {
+  await t.run('DELETE FROM objects WHERE id = ? AND account_id = ? AND livemode = ? AND type = ?', [id, scope.accountId, lm(scope), type]);
 }
 
 /** The `onfile listen` secret for (account, mode, name), created on first use and kept afterwards. */

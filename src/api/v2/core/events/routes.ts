@@ -1,0 +1,54 @@
+import type { RouteDef } from '../../../../http/route.js';
+import { listV2Events, retrieveV2Event } from '../../../../services/events/v2-events.js';
+import { decodeJson, jarr, jint, jstr } from '../../json-params.js';
+import { decodePageToken, pageUrls, type V2ListPage } from '../../list.js';
+import type { V2Event } from '../../../../domain/events/v2-event.js';
+
+const listEventParams = {
+  limit: jint({ min: 1, max: 100 }),
+  object_id: jstr({ max: 255 }),
+  page: jstr({ max: 2000 }),
+  types: jarr(jstr({ max: 200 }), { max: 20 }),
+};
+
+interface ListFilters {
+  object_id: string | null;
+  types: string[];
+}
+
+const isListFilters = (f: unknown): f is ListFilters =>
+  typeof f === 'object' &&
+  f !== null &&
+  ((f as ListFilters).object_id === null || typeof (f as ListFilters).object_id === 'string') &&
+  Array.isArray((f as ListFilters).types) &&
+  (f as ListFilters).types.every((t) => typeof t === 'string');
+
+// https://docs.stripe.com/api/v2/core/events: the full v2 event a thin notification names (the SDK's
+// `fetchEvent()`), and the account's v2 events, newest first. Kept as long as v1 events (30 days).
+export const eventV2Routes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v2/core/events/:id',
+    handler: async ({ ctx, params, pathParams }) => {
+      decodeJson({}, params);
+      return retrieveV2Event(ctx, pathParams.id);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v2/core/events',
+    handler: async ({ ctx, params }): Promise<V2ListPage<V2Event>> => {
+      const p = decodeJson(listEventParams, params);
+      const token = p.page ? decodePageToken<ListFilters>(p.page, isListFilters) : undefined;
+      const filters: ListFilters = token?.f ?? { object_id: p.object_id ?? null, types: [...new Set(p.types ?? [])] };
+      const limit = token?.limit ?? p.limit ?? 20;
+      const { items, hasMore } = await listV2Events(ctx, {
+        limit,
+        objectId: filters.object_id ?? undefined,
+        types: filters.types,
+        page: token,
+      });
+      return { data: items.map((i) => i.event), ...pageUrls('/v2/core/events', filters, limit, items, hasMore, token) };
+    },
+  },
+];

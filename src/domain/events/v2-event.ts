@@ -1,0 +1,67 @@
+import type Stripe from 'stripe';
+
+/**
+ * API v2 events (https://docs.stripe.com/event-destinations#thin-payload). v2 resources emit thin
+ * events only: an event destination receives a notification naming the event and the object it is
+ * about, never a snapshot of it; the receiver fetches the event (`GET /v2/core/events/:id`) or the
+ * object (`related_object.url`) when it needs more. The SDK's `parseEventNotification` refuses
+ * anything whose `object` is not `v2.core.event`.
+ */
+export interface RelatedObject {
+  id: string;
+  type: string;
+  url: string;
+}
+
+/** The event as `GET /v2/core/events/:id` returns it, and as onfile stores it. */
+export interface V2Event {
+  id: string;
+  object: 'v2.core.event';
+  created: string;
+  data?: Record<string, unknown>;
+  livemode: boolean;
+  reason?: { type: 'request'; request: { id: string; idempotency_key?: string } };
+  related_object: RelatedObject;
+  type: string;
+}
+
+// The shapes onfile sends are the SDK's, with `idempotency_key` absent when the request had none.
+type SdkEvent = Stripe.V2.Core.EventBase & { related_object?: Stripe.V2.Core.Events.RelatedObject };
+export type V2EventFitsSdk = Omit<V2Event, 'reason'> extends Omit<SdkEvent, 'reason' | 'changes' | 'context' | 'snapshot_event'> ? true : never;
+const _fits: V2EventFitsSdk = true;
+void _fits;
+
+/**
+ * The v2 event types onfile emits, and so the ones a destination may enable. Others of Stripe's
+ * (Connect's merchant and recipient configurations, persons, money management) never occur here.
+ */
+export const V2_EVENT_TYPES = [
+  'v2.core.account.closed',
+  'v2.core.account.created',
+  'v2.core.account.updated',
+  'v2.core.account[configuration.customer].updated',
+  'v2.core.event_destination.ping',
+] as const;
+export type V2EventType = (typeof V2_EVENT_TYPES)[number];
+
+export const isV2EventType = (type: string): type is V2EventType => (V2_EVENT_TYPES as readonly string[]).includes(type);
+
+/** v1 and v2 events share one store; a v2 type always starts so, a v1 type never does. */
+export const isV2EventTypeName = (type: string): boolean => type.startsWith('v2.');
+
+/** What a destination receives: the event without its `data` (https://docs.stripe.com/event-destinations#events-overview). */
+export function thinNotification(event: V2Event): Omit<V2Event, 'data'> {
+  const out: Omit<V2Event, 'data'> = { id: event.id, object: event.object, created: event.created, livemode: event.livemode, related_object: event.related_object, type: event.type };
+  if (event.reason) out.reason = event.reason;
+  return out;
+}
+
+/** Stripe pretty-prints deliveries with two spaces; receivers verify these exact bytes. */
+export function thinDeliveryBody(event: V2Event): string {
+  return JSON.stringify(thinNotification(event), null, 2);
+}
+
+/** Fields of the stored account that, when changed, also make `v2.core.account[configuration.customer].updated`. */
+export function customerConfigurationChanged(before: { configuration: { customer: unknown } }, after: { configuration: { customer: unknown } }): boolean {
+  return JSON.stringify(before.configuration.customer) !== JSON.stringify(after.configuration.customer);
+}
