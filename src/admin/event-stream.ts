@@ -4,12 +4,15 @@ import { errors } from '../errors/catalogue.js';
 import { arr, decodeParams, str } from '../api/params.js';
 import { eventCursorSeq, eventsAfter, latestEventSeq } from '../storage/repos/events.js';
 import { ADMIN_PREFIX, adminAuth, adminParams } from './context.js';
+import { isV2EventTypeName } from '../domain/events/v2-event.js';
 
 const streamParams = {
   /** resume after this event (what a reconnecting client saw last); default: only events from now on */
   after: str({ max: 255 }),
   /** exact types or `*` patterns (`payment_intent.*`); default all */
   types: arr(str({ max: 255 })),
+  /** v2 (thin) event types or patterns to stream as well; default none, as `stripe listen` */
+  thin_types: arr(str({ max: 255 })),
 };
 
 const POLL_MS = 200;
@@ -23,7 +26,7 @@ export function typeMatcher(patterns: readonly string[] | undefined): (type: str
 
 /**
  * `GET /_onfile/events/stream`: server-sent events, one `event: event` message per new Stripe event of the
- * caller's account and mode, in creation order (the stream `onfile listen` and `onfile events --follow` read).
+ * caller's account and mode (v2 thin events only with `thin_types`), in creation order (the stream `onfile listen` and `onfile events --follow` read).
  * It polls the events table, so events written by any onfile process sharing the database appear.
  */
 export function registerEventStream(app: FastifyInstance, deps: Deps): void {
@@ -43,7 +46,9 @@ export function registerEventStream(app: FastifyInstance, deps: Deps): void {
       if (seq === undefined) throw errors.resourceMissing('event', p.after, 'after', 400);
       last = seq;
     } else last = await latestEventSeq(deps.store.read, ctx.scope);
-    const wanted = typeMatcher(p.types);
+    const wantedV1 = typeMatcher(p.types);
+    const wantedV2 = p.thin_types?.length ? typeMatcher(p.thin_types) : undefined;
+    const wanted = (type: string) => (isV2EventTypeName(type) ? (wantedV2?.(type) ?? false) : wantedV1(type));
 
     reply.hijack();
     const res = reply.raw;
@@ -73,7 +78,7 @@ export function registerEventStream(app: FastifyInstance, deps: Deps): void {
     const poll = async () => {
       if (ended) return;
       try {
-        const batch = await eventsAfter(deps.store.read, ctx.scope, last, 100);
+        const batch = await eventsAfter(deps.store.read, ctx.scope, last, 100, wantedV2 !== undefined);
         for (const s of batch) {
           last = s.seq;
           if (!wanted(s.event.type)) continue;

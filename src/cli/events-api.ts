@@ -91,8 +91,15 @@ export function timestamp(ms: number): string {
 export interface StreamedEvent {
   id: string;
   type: string;
-  created: number;
+  /** unix seconds (v1), or an RFC 3339 time (v2 `v2.core.event`) */
+  created: number | string;
+  object?: string;
   [k: string]: unknown;
+}
+
+/** When an event was created, in milliseconds, whichever API version wrote it. */
+export function createdMs(event: StreamedEvent): number {
+  return typeof event.created === 'number' ? event.created * 1000 : Date.parse(event.created);
 }
 
 /**
@@ -103,6 +110,8 @@ export async function followEvents(
   conn: Connection,
   opts: {
     types?: string[];
+    /** v2 (thin) event types to follow too */
+    thinTypes?: string[];
     after?: string;
     signal: AbortSignal;
     onEvent: (e: StreamedEvent, raw: string) => void;
@@ -117,6 +126,7 @@ export async function followEvents(
     const url = new URL(`${conn.base}/_onfile/events/stream`);
     if (after) url.searchParams.set('after', after);
     (opts.types ?? []).forEach((t, i) => url.searchParams.append(`types[${i}]`, t));
+    (opts.thinTypes ?? []).forEach((t, i) => url.searchParams.append(`thin_types[${i}]`, t));
     try {
       const res = await fetch(url, { headers: { authorization: `Bearer ${conn.key}`, accept: 'text/event-stream' }, signal: opts.signal });
       if (!res.ok || !res.body) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type Stripe from 'stripe';
-import { abortOnSignals, apiGet, cliAction, followEvents, resolveConnection, timestamp, type StreamedEvent } from './events-api.js';
+import { abortOnSignals, apiGet, cliAction, createdMs, followEvents, resolveConnection, timestamp, type StreamedEvent } from './events-api.js';
 
 interface EventsOptions {
   type?: string;
@@ -14,7 +14,7 @@ interface EventsOptions {
 
 function line(e: Pick<Stripe.Event, 'id' | 'type' | 'created'> & { request?: Stripe.Event['request'] }): string {
   const req = e.request?.id ? `  ${e.request.id}` : '';
-  return `${timestamp(e.created * 1000)}   ${e.type.padEnd(36)} ${e.id}${req}\n`;
+  return `${timestamp(createdMs(e))}   ${e.type.padEnd(36)} ${e.id}${req}\n`;
 }
 
 /** `onfile events`: the newest events (oldest of them first), then with --follow every new one as it happens. */

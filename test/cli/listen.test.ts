@@ -55,6 +55,29 @@ for (const engine of engines()) {
       assert.notEqual(otherSecret.stdout.trim(), secret, 'each account has its own listener secret');
     });
 
+    it('forwards v2 thin events to --forward-thin-to and v1 events to --forward-to, each signed with its secret', async () => {
+      const a = await s.newAccount();
+      const cli = startCli(['listen', '--forward-to', `${rx.url}?v1`, '--forward-thin-to', `${rx.url}?thin`, '--api-key', a.sk, '--api-base', s.url]);
+      running.push(cli);
+      const [, secret] = await cli.waitFor(/Ready! Your webhook signing secret is (whsec_[A-Za-z0-9]+) \(\^C to quit\)/);
+      await cli.waitFor(/Forwarding thin events to /);
+
+      const acct = await a.stripe.v2.core.accounts.create({ display_name: 'Thin listener', configuration: { customer: {} } });
+      const c = await a.stripe.customers.create({ email: 'thin-listen@example.com' });
+      await rx.waitFor((all) => all.some((r) => r.path.endsWith('?thin') && r.body.includes(acct.id)) && all.some((r) => r.path.endsWith('?v1') && r.body.includes(c.id)), 15_000, 'one of each');
+      const thin = rx.received.find((r) => r.path.endsWith('?thin') && r.body.includes(acct.id))!;
+      const note = a.stripe.parseEventNotification(thin.body, thin.headers['stripe-signature'] as string, secret);
+      assert.equal(note.type, 'v2.core.account.created');
+      assert.equal(JSON.parse(thin.body).data, undefined);
+      assert.equal(((await note.fetchEvent()) as { id: string }).id, note.id);
+      const v1 = rx.received.find((r) => r.path.endsWith('?v1') && r.body.includes(c.id))!;
+      assert.equal(a.stripe.webhooks.constructEvent(v1.body, v1.headers['stripe-signature'] as string, secret).type, 'customer.created');
+      assert.ok(!rx.received.some((r) => r.path.endsWith('?v1') && r.body.includes(acct.id)), 'thin events never go to --forward-to');
+      await cli.waitFor(new RegExp(`v2\\.core\\.account\\.created \\[${note.id}\\] +\\[200\\] POST`));
+      const exit = await cli.stop('SIGINT');
+      assert.equal(exit.code, 0, cli.stderr());
+    });
+
     it('prints the error when the forward target is down, and fails cleanly on a bad key', async () => {
       const a = await s.newAccount();
       const down = await startReceiver();

@@ -114,9 +114,12 @@ export async function listEvents(t: Sql, scope: Scope, q: EventQuery): Promise<{
   return { items: page, hasMore };
 }
 
-/** Events after a sequence number, oldest first: what a live tail (`onfile listen`) has not yet seen. */
-export async function eventsAfter(t: Sql, scope: Scope, afterSeq: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ? AND ${V1_ONLY} ORDER BY seq ${limitClause(limit)}`, [
+/**
+ * Events after a sequence number, oldest first: what a live tail (`onfile listen`) has not yet seen.
+ * v2 (thin) events only when asked for (`listen --forward-thin-to`).
+ */
+export async function eventsAfter(t: Sql, scope: Scope, afterSeq: number, limit: number, withV2 = false): Promise<StoredEvent[]> {
+  const rows = await t.all<Row>(`SELECT ${COLUMNS} FROM events WHERE account_id = ? AND livemode = ? AND seq > ?${withV2 ? '' : ` AND ${V1_ONLY}`} ORDER BY seq ${limitClause(limit)}`, [
     scope.accountId,
     lm(scope),
     afterSeq,
