@@ -122,6 +122,16 @@ for (const engine of engines()) {
       await a.stripe.v2.core.accounts.create({ display_name: 'Four' });
       await rx.waitFor(() => to('created')().length === 2, 10_000, 'deliveries again once enabled');
 
+      // onfile's admin resend (the Dashboard's "Resend") works for a destination's delivery too.
+      const deliveries = await raw(s.url, 'GET', `/_onfile/webhook_deliveries?endpoint=${onlyCreated.id}`, { key: a.sk });
+      assert.equal(deliveries.status, 200, deliveries.text);
+      const first = deliveries.body.data.find((d: { event: string }) => to('created')()[0].body.includes(d.event));
+      const before = to('created')().length;
+      const resent = await raw(s.url, 'POST', `/_onfile/webhook_deliveries/${first.id}/resend`, { key: a.sk });
+      assert.equal(resent.status, 200, resent.text);
+      await rx.waitFor(() => to('created')().length === before + 1, 10_000, 'the resent delivery');
+      assert.equal(JSON.parse(to('created')()[before].body).id, first.event);
+
       const other = await destination(a.stripe, 'other', ['v2.core.account.closed']);
       const ping = await a.stripe.v2.core.eventDestinations.ping(onlyCreated.id);
       assert.equal(ping.type, 'v2.core.event_destination.ping');

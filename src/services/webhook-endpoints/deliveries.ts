@@ -15,7 +15,7 @@ import {
 } from '../../storage/repos/deliveries.js';
 import type { Sql } from '../../storage/sql.js';
 import type { CallContext } from '../context.js';
-import { newDeliveryId } from '../../lib/ids.js';
+import { ID_PREFIX, newDeliveryId } from '../../lib/ids.js';
 import { outboxWritten } from '../../webhooks/wake.js';
 import { loadWebhookSettings, retryScheduleOf } from '../../webhooks/settings.js';
 
@@ -114,7 +114,9 @@ export async function resendDelivery(ctx: CallContext, id: string): Promise<Deli
   await ctx.deps.store.tx(async (t) => {
     const d = await getDelivery(t, ctx.scope, id);
     if (!d) throw errors.resourceMissing('webhook delivery', id);
-    await requireLiveEndpoint(t, ctx, d.endpointId);
+    // The delivery of a v2 event goes to an event destination; of a v1 event, to a webhook endpoint.
+    if (d.endpointId.startsWith(`${ID_PREFIX.event_destination}_`)) await requireLiveDestination(t, ctx, d.endpointId);
+    else await requireLiveEndpoint(t, ctx, d.endpointId);
     await scheduleResend(t, d.id, ctx.deps.clock.nowMs(), retryEnd);
   });
   outboxWritten();
@@ -140,6 +142,12 @@ export async function resendEventTo(ctx: CallContext, eventId: string, endpointI
   });
   outboxWritten();
   return retrieveDeliveryView(ctx, id);
+}
+
+async function requireLiveDestination(t: Sql, ctx: CallContext, id: string): Promise<void> {
+  const row = await getObject<{ status: string }>(t, ctx.scope, 'v2.core.event_destination', id);
+  if (!row) throw errors.resourceMissing('event destination', id);
+  if (row.data.status !== 'enabled') throw errors.invalidRequest(`The event destination ${id} is disabled; enable it before resending events to it.`);
 }
 
 async function requireLiveEndpoint(t: Sql, ctx: CallContext, id: string, param = 'id'): Promise<Stripe.WebhookEndpoint> {
