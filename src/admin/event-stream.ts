@@ -26,7 +26,8 @@ export function typeMatcher(patterns: readonly string[] | undefined): (type: str
 
 /**
  * `GET /_onfile/events/stream`: server-sent events, one `event: event` message per new Stripe event of the
- * caller's account and mode (v2 thin events only with `thin_types`), in creation order (the stream `onfile listen` and `onfile events --follow` read).
+ * caller's account and mode (v2 thin events only with `thin_types`), in creation order (the stream
+ * `onfile listen` and `onfile events --follow` read).
  * It polls the events table, so events written by any onfile process sharing the database appear.
  */
 export function registerEventStream(app: FastifyInstance, deps: Deps): void {
