@@ -1,6 +1,5 @@
-import type Stripe from 'stripe';
 import { parseJson, type Sql } from '../sql.js';
-import type { Scope, StoredObject } from './objects.js';
+import type { Scope } from './objects.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
 
@@ -11,8 +10,6 @@ export interface EndpointInternal {
   /** When the current run of failed attempts began (ms); null after any success. */
   failing_since: number | null;
 }
-
-export type StoredEndpoint = StoredObject<Stripe.WebhookEndpoint, EndpointInternal>;
 
 interface TargetRow {
   id: string;
