@@ -20,6 +20,24 @@ class Fixtures {
     private say: Say,
   ) {}
 
+  /** Accounts v2 (customer configuration) emit thin v2 events; `then` is what happens after the create. */
+  async account(then: 'none' | 'update' | 'configure' | 'close'): Promise<Stripe.V2.Core.Account> {
+    const acct = await this.stripe.v2.core.accounts.create({ display_name: 'Jenny Rosen', contact_email: 'jenny.rosen@example.com', configuration: { customer: {} } });
+    this.say(`v2.core.accounts.create -> ${acct.id}`);
+    if (then === 'update') {
+      await this.stripe.v2.core.accounts.update(acct.id, { display_name: 'Jenny R. (updated by onfile trigger)' });
+      this.say(`v2.core.accounts.update -> ${acct.id}`);
+    } else if (then === 'configure') {
+      const shipping = { name: 'Jenny Rosen', address: { line1: '510 Townsend St', city: 'San Francisco', country: 'us' } };
+      await this.stripe.v2.core.accounts.update(acct.id, { configuration: { customer: { shipping } } });
+      this.say(`v2.core.accounts.update (configuration.customer) -> ${acct.id}`);
+    } else if (then === 'close') {
+      await this.stripe.v2.core.accounts.close(acct.id, { applied_configurations: ['customer'] });
+      this.say(`v2.core.accounts.close -> ${acct.id}`);
+    }
+    return acct;
+  }
+
   async customer(): Promise<Stripe.Customer> {
     const c = await this.stripe.customers.create({ name: 'Jenny Rosen', email: 'jenny.rosen@example.com', description: '(created by onfile trigger)' });
     this.say(`customers.create -> ${c.id}`);
@@ -133,6 +151,10 @@ const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
   'charge.succeeded': (f) => f.paymentIntent('authorize'),
   'charge.refunded': (f) => f.refund(),
   'refund.created': (f) => f.refund(),
+  'v2.core.account.created': (f) => f.account('none'),
+  'v2.core.account.updated': (f) => f.account('update'),
+  'v2.core.account[configuration.customer].updated': (f) => f.account('configure'),
+  'v2.core.account.closed': (f) => f.account('close'),
 };
 
 export const TRIGGERABLE_EVENTS = Object.keys(TRIGGERS);

@@ -20,6 +20,10 @@ export const TRIGGERABLE = [
   'charge.succeeded',
   'charge.refunded',
   'refund.created',
+  'v2.core.account.created',
+  'v2.core.account.updated',
+  'v2.core.account[configuration.customer].updated',
+  'v2.core.account.closed',
 ];
 
 export function registerTrigger(program: Command): void {

@@ -49,6 +49,18 @@ for (const engine of engines()) {
       });
     }
 
+    for (const event of TRIGGERABLE_EVENTS.filter((e) => e.startsWith('v2.'))) {
+      it(`${event}: makes the Accounts v2 calls that cause it (a thin event)`, async () => {
+        const a = await s.newAccount();
+        const res = await runCli(['trigger', event, '--api-key', a.sk, '--api-base', s.url]);
+        assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+        const [, id] = res.stdout.match(/v2\.core\.accounts\.create -> (acct_[A-Za-z0-9]+)/) ?? [];
+        assert.ok(id, res.stdout);
+        const types: string[] = (await a.stripe.v2.core.events.list({ object_id: id })).data.map((e) => e.type);
+        assert.ok(types.includes(event), `${event} among ${types.join(', ')}`);
+      });
+    }
+
     it('refuses an event it cannot trigger, listing the ones it can', async () => {
       const res = await runCli(['trigger', 'invoice.paid', '--api-key', s.sk, '--api-base', s.url]);
       assert.equal(res.code, 1);
