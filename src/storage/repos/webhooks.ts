@@ -12,7 +12,6 @@ export interface EndpointInternal {
 }
 
 interface TargetRow {
-  id: string;
   type: string;
   data: string;
   internal: string;
@@ -28,7 +27,6 @@ export async function countEndpoints(t: Sql, scope: Scope): Promise<number> {
 
 /** Where a delivery goes: a v1 webhook endpoint, or an API v2 event destination of type `webhook_endpoint`. */
 export interface DeliveryTarget {
-  id: string;
   /** objects.type of the row: `webhook_endpoint` or `v2.core.event_destination` */
   type: string;
   url: string;
@@ -39,13 +37,13 @@ export interface DeliveryTarget {
 /** For the dispatcher: the delivery row names its target; a deleted one is simply absent. */
 export async function getDeliveryTargetAnyScope(t: Sql, id: string): Promise<DeliveryTarget | undefined> {
   const r = await t.one<TargetRow>(
-    "SELECT id, type, data, internal FROM objects WHERE id = ? AND type IN ('webhook_endpoint', 'v2.core.event_destination')",
+    "SELECT type, data, internal FROM objects WHERE id = ? AND type IN ('webhook_endpoint', 'v2.core.event_destination')",
     [id],
   );
   if (!r) return undefined;
   const data = parseJson<{ url?: string; status: string; webhook_endpoint?: { url: string } }>(r.data);
   const url = r.type === 'webhook_endpoint' ? data.url : data.webhook_endpoint?.url;
-  return { id: r.id, type: r.type, url: url ?? '', enabled: data.status === 'enabled', internal: parseJson<EndpointInternal>(r.internal) };
+  return { type: r.type, url: url ?? '', enabled: data.status === 'enabled', internal: parseJson<EndpointInternal>(r.internal) };
 }
 
 /** Deletes a v1 webhook endpoint, or (with its type) a v2 event destination. */
