@@ -15,7 +15,8 @@ import {
 } from '../../storage/repos/deliveries.js';
 import type { Sql } from '../../storage/sql.js';
 import type { CallContext } from '../context.js';
-import { ID_PREFIX, newDeliveryId } from '../../lib/ids.js';
+import { newDeliveryId } from '../../lib/ids.js';
+import { getDeliveryTargetAnyScope } from '../../storage/repos/webhooks.js';
 import { outboxWritten } from '../../webhooks/wake.js';
 import { loadWebhookSettings, retryScheduleOf } from '../../webhooks/settings.js';
 
@@ -114,9 +115,11 @@ export async function resendDelivery(ctx: CallContext, id: string): Promise<Deli
   await ctx.deps.store.tx(async (t) => {
     const d = await getDelivery(t, ctx.scope, id);
     if (!d) throw errors.resourceMissing('webhook delivery', id);
-    // The delivery of a v2 event goes to an event destination; of a v1 event, to a webhook endpoint.
-    if (d.endpointId.startsWith(`${ID_PREFIX.event_destination}_`)) await requireLiveDestination(t, ctx, d.endpointId);
-    else await requireLiveEndpoint(t, ctx, d.endpointId);
+    // A v1 event's delivery goes to a webhook endpoint, a v2 event's to an event destination.
+    const target = await getDeliveryTargetAnyScope(t, d.endpointId);
+    const noun = target?.type === 'v2.core.event_destination' ? 'event destination' : 'webhook endpoint';
+    if (!target) throw errors.resourceMissing(noun, d.endpointId);
+    if (!target.enabled) throw errors.invalidRequest(`The ${noun} ${d.endpointId} is disabled; enable it before resending events to it.`);
     await scheduleResend(t, d.id, ctx.deps.clock.nowMs(), retryEnd);
   });
   outboxWritten();
@@ -142,12 +145,6 @@ export async function resendEventTo(ctx: CallContext, eventId: string, endpointI
   });
   outboxWritten();
   return retrieveDeliveryView(ctx, id);
-}
-
-async function requireLiveDestination(t: Sql, ctx: CallContext, id: string): Promise<void> {
-  const row = await getObject<{ status: string }>(t, ctx.scope, 'v2.core.event_destination', id);
-  if (!row) throw errors.resourceMissing('event destination', id);
-  if (row.data.status !== 'enabled') throw errors.invalidRequest(`The event destination ${id} is disabled; enable it before resending events to it.`);
 }
 
 async function requireLiveEndpoint(t: Sql, ctx: CallContext, id: string, param = 'id'): Promise<Stripe.WebhookEndpoint> {
