@@ -100,6 +100,10 @@ for (const engine of engines()) {
       const all: string[] = [];
       for await (const e of a.stripe.v2.core.events.list({ object_id: acct.id, limit: 2 })) all.push(e.id);
       assert.equal(all.length, 5, 'pages follow next_page_url');
+      // `created` ranges in unix seconds, as the SDK types them.
+      const newest = Math.floor(Date.parse(listed.data[0].created) / 1000);
+      assert.equal((await a.stripe.v2.core.events.list({ object_id: acct.id, created: { gt: newest } })).data.length, 0);
+      assert.equal((await a.stripe.v2.core.events.list({ object_id: acct.id, created: { gte: newest - 3600, lte: newest }, limit: 10 })).data.length, 5);
       const other = await s.newAccount();
       await assert.rejects(other.stripe.v2.core.events.retrieve(created.id), (e: Stripe.errors.StripeError) => e.statusCode === 404);
     });

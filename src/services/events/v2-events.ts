@@ -12,7 +12,7 @@ export async function retrieveV2Event(ctx: CallContext, id: string): Promise<V2E
 
 export async function listV2Events(
   ctx: CallContext,
-  q: { limit: number; objectId?: string; types: string[]; page?: { seq: number; dir: 'n' | 'p' } },
+  q: { limit: number; objectId?: string; types: string[]; created?: { gt?: number; gte?: number; lt?: number; lte?: number }; page?: { seq: number; dir: 'n' | 'p' } },
 ): Promise<{ items: { seq: number; event: V2Event }[]; hasMore: boolean }> {
   return listV2EventRows(ctx.deps.store.read, ctx.scope, q);
 }

@@ -1,10 +1,12 @@
 import type { RouteDef } from '../../../../http/route.js';
 import { listV2Events, retrieveV2Event } from '../../../../services/events/v2-events.js';
-import { decodeJson, jarr, jint, jstr } from '../../json-params.js';
+import { decodeJson, jarr, jint, jobj, jstr } from '../../json-params.js';
 import { decodePageToken, pageUrls, type V2ListPage } from '../../list.js';
 import type { V2Event } from '../../../../domain/events/v2-event.js';
 
 const listEventParams = {
+  // Unix seconds, as the SDK types the range (RangeQueryParam).
+  created: jobj({ gt: jint({ min: 0 }), gte: jint({ min: 0 }), lt: jint({ min: 0 }), lte: jint({ min: 0 }) }),
   limit: jint({ min: 1, max: 100 }),
   object_id: jstr({ max: 255 }),
   page: jstr({ max: 2000 }),
@@ -14,14 +16,19 @@ const listEventParams = {
 interface ListFilters {
   object_id: string | null;
   types: string[];
+  created: { gt?: number; gte?: number; lt?: number; lte?: number } | null;
 }
+
+const isRange = (r: unknown) =>
+  r === null || (typeof r === 'object' && Object.entries(r as object).every(([k, v]) => ['gt', 'gte', 'lt', 'lte'].includes(k) && Number.isSafeInteger(v)));
 
 const isListFilters = (f: unknown): f is ListFilters =>
   typeof f === 'object' &&
   f !== null &&
   ((f as ListFilters).object_id === null || typeof (f as ListFilters).object_id === 'string') &&
   Array.isArray((f as ListFilters).types) &&
-  (f as ListFilters).types.every((t) => typeof t === 'string');
+  (f as ListFilters).types.every((t) => typeof t === 'string') &&
+  isRange((f as ListFilters).created ?? null);
 
 // https://docs.stripe.com/api/v2/core/events: the full v2 event a thin notification names (the SDK's
 // `fetchEvent()`), and the account's v2 events, newest first. Kept as long as v1 events (30 days).
@@ -40,12 +47,13 @@ export const eventV2Routes: RouteDef[] = [
     handler: async ({ ctx, params }): Promise<V2ListPage<V2Event>> => {
       const p = decodeJson(listEventParams, params);
       const token = p.page ? decodePageToken<ListFilters>(p.page, isListFilters) : undefined;
-      const filters: ListFilters = token?.f ?? { object_id: p.object_id ?? null, types: [...new Set(p.types ?? [])] };
+      const filters: ListFilters = token?.f ?? { object_id: p.object_id ?? null, types: [...new Set(p.types ?? [])], created: p.created ?? null };
       const limit = token?.limit ?? p.limit ?? 20;
       const { items, hasMore } = await listV2Events(ctx, {
         limit,
         objectId: filters.object_id ?? undefined,
         types: filters.types,
+        created: filters.created ?? undefined,
         page: token,
       });
       return { data: items.map((i) => i.event), ...pageUrls('/v2/core/events', filters, limit, items, hasMore, token) };
