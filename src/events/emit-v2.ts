@@ -5,7 +5,7 @@ import { insertV2Event } from '../storage/repos/events.js';
 import { queueDestinationDeliveries } from '../storage/repos/deliveries.js';
 import { outboxWritten } from '../webhooks/wake.js';
 import { rfc3339 } from '../domain/accounts/v2-account.js';
-import type { RelatedObject, V2Event, V2EventType } from '../domain/events/v2-event.js';
+import type { RelatedObject, V2Changes, V2Event, V2EventType } from '../domain/events/v2-event.js';
 
 /**
  * Records a v2 (thin) event in the caller's transaction, with its deliveries to the account's event
@@ -13,16 +13,31 @@ import type { RelatedObject, V2Event, V2EventType } from '../domain/events/v2-ev
  * events (emit.ts). v1 webhook endpoints never receive v2 events, nor destinations v1 ones.
  * `only`: deliver to this destination alone, whatever it enabled (a ping).
  */
-export async function emitV2Event(t: Sql, ctx: CallContext, type: V2EventType, related: RelatedObject, only?: string): Promise<V2Event> {
+export async function emitV2Event(
+  t: Sql,
+  ctx: CallContext,
+  type: V2EventType,
+  related: RelatedObject,
+  opts: { only?: string; changes?: V2Changes } = {},
+): Promise<V2Event> {
   const nowMs = ctx.deps.clock.nowMs();
-  const event: V2Event = { id: newId('event'), object: 'v2.core.event', created: rfc3339(nowMs), livemode: ctx.scope.livemode, related_object: related, type };
+  const event: V2Event = {
+    id: newId('event'),
+    object: 'v2.core.event',
+    // undefined when the type carries none: JSON leaves the key out.
+    changes: opts.changes,
+    created: rfc3339(nowMs),
+    livemode: ctx.scope.livemode,
+    related_object: related,
+    type,
+  };
   if (ctx.request) {
     const request: { id: string; idempotency_key?: string } = { id: ctx.request.id };
     if (ctx.request.idempotencyKey) request.idempotency_key = ctx.request.idempotencyKey;
     event.reason = { type: 'request', request };
   }
   await insertV2Event(t, ctx.scope, event, Math.floor(nowMs / 1000));
-  const queued = await queueDestinationDeliveries(t, { scope: ctx.scope, eventId: event.id, eventType: type, nowMs, only });
+  const queued = await queueDestinationDeliveries(t, { scope: ctx.scope, eventId: event.id, eventType: type, nowMs, only: opts.only });
   // Not committed yet: the nudge only shortens the dispatcher's wait (see webhooks/outbox.ts).
   if (queued) setTimeout(outboxWritten, 5).unref();
   return event;

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { previousAttributes, sameJson } from '../../src/domain/shared/changes.js';
+import { fieldChanges, previousAttributes, sameJson } from '../../src/domain/shared/changes.js';
 
 describe('previous_attributes', () => {
   const customer = {
@@ -50,5 +50,36 @@ describe('previous_attributes', () => {
     assert.equal(sameJson({ a: undefined }, {}), true);
     assert.equal(sameJson({ a: 1 }, { b: 1 }), false);
     assert.equal(sameJson(1, '1'), false);
+  });
+});
+
+describe('v2 event changes', () => {
+  const account = {
+    id: 'acct_1',
+    closed: false,
+    display_name: 'Jenny',
+    metadata: { tier: 'gold' },
+    configuration: { customer: null as null | Record<string, unknown>, merchant: null },
+    applied_configurations: [] as string[],
+  };
+
+  it('gives before and after of only the fields that changed, key by key inside a hash', () => {
+    const after = {
+      ...account,
+      display_name: 'Jenny Rosen',
+      metadata: { tier: 'gold', order: '7' },
+      configuration: { customer: { shipping: null }, merchant: null },
+      applied_configurations: ['customer'],
+    };
+    assert.deepEqual(fieldChanges(account, after), {
+      before: { display_name: 'Jenny', metadata: { order: null }, configuration: { customer: null }, applied_configurations: [] },
+      after: { display_name: 'Jenny Rosen', metadata: { order: '7' }, configuration: { customer: { shipping: null } }, applied_configurations: ['customer'] },
+    });
+  });
+
+  it('is two empty hashes when nothing changed, and null where one side lacks the field', () => {
+    assert.deepEqual(fieldChanges(account, structuredClone(account)), { before: {}, after: {} });
+    const { display_name: _gone, ...without } = account;
+    assert.deepEqual(fieldChanges(account, { ...without, closed: true }), { before: { display_name: 'Jenny', closed: false }, after: { display_name: null, closed: true } });
   });
 });

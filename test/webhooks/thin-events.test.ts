@@ -83,6 +83,19 @@ for (const engine of engines()) {
       assert.equal(full.id, created.id);
       assert.equal(full.type, 'v2.core.account.created');
       assert.equal(full.related_object.id, acct.id);
+      // `changes`: on the fetched event only, with the before and after values of what changed.
+      assert.equal((full.changes?.after as { display_name?: string }).display_name, 'Jenny Rosen');
+      assert.equal(full.changes?.before, undefined, 'nothing before a create');
+      const changesOf = async (type: string, i = 0) => (await notes.filter((n) => n.type === type)[i].fetchEvent()).changes;
+      const updates = await Promise.all([0, 1].map((i) => changesOf('v2.core.account.updated', i)));
+      const renamed = updates.find((c) => (c?.after as { display_name?: string }).display_name)!;
+      assert.deepEqual(renamed, { before: { display_name: 'Jenny Rosen' }, after: { display_name: 'Jenny R.' } });
+      const shipped = updates.find((c) => c !== renamed)!;
+      assert.deepEqual(Object.keys(shipped.after as object), ['configuration']);
+      assert.deepEqual((shipped.before as { configuration: unknown }).configuration, { customer: { shipping: null } });
+      assert.equal((shipped.after as { configuration: { customer: { shipping: { name: string } } } }).configuration.customer.shipping.name, 'Jenny');
+      assert.deepEqual(await changesOf('v2.core.account.closed'), { before: { closed: false }, after: { closed: true } });
+      assert.equal(await changesOf('v2.core.account[configuration.customer].updated'), undefined, 'a type without changes (Stripe lists it for none)');
       const related = (await created.fetchRelatedObject()) as Stripe.V2.Core.Account;
       assert.equal(related.id, acct.id);
       assert.equal(related.closed, true, 'the object as it is now');

@@ -17,6 +17,8 @@ export interface RelatedObject {
 export interface V2Event {
   id: string;
   object: 'v2.core.event';
+  /** Before and after values of the related object's changed fields, for the types that carry them. */
+  changes?: V2Changes;
   created: string;
   data?: Record<string, unknown>;
   livemode: boolean;
@@ -25,9 +27,14 @@ export interface V2Event {
   type: string;
 }
 
+export type V2Changes = {
+  before?: object;
+  after: object;
+};
+
 // The shapes onfile sends are the SDK's, with `idempotency_key` absent when the request had none.
 type SdkEvent = Stripe.V2.Core.EventBase & { related_object?: Stripe.V2.Core.Events.RelatedObject };
-export type V2EventFitsSdk = Omit<V2Event, 'reason'> extends Omit<SdkEvent, 'reason' | 'changes' | 'context' | 'snapshot_event'> ? true : never;
+export type V2EventFitsSdk = Omit<V2Event, 'reason'> extends Omit<SdkEvent, 'reason' | 'context' | 'snapshot_event'> ? true : never;
 const _fits: V2EventFitsSdk = true;
 void _fits;
 
@@ -49,7 +56,10 @@ export const isV2EventType = (type: string): type is V2EventType => (V2_EVENT_TY
 /** v1 and v2 events share one store; a v2 type always starts so, a v1 type never does. */
 export const isV2EventTypeName = (type: string): boolean => type.startsWith('v2.');
 
-/** What a destination receives: the event without its `data` (https://docs.stripe.com/event-destinations#events-overview). */
+/**
+ * What a destination receives: the event without its `data` (https://docs.stripe.com/event-destinations#events-overview)
+ * nor `changes`, which the SDK's notification types leave to the fetched event.
+ */
 export function thinNotification(event: V2Event): Omit<V2Event, 'data'> {
   const out: Omit<V2Event, 'data'> = { id: event.id, object: event.object, created: event.created, livemode: event.livemode, related_object: event.related_object, type: event.type };
   if (event.reason) out.reason = event.reason;

@@ -21,6 +21,16 @@ export function previousAttributes(before: object, after: object): Record<string
   return prev;
 }
 
+/**
+ * `changes` of a v2 event (https://docs.stripe.com/changelog/clover/2025-11-17/thin-events-changes):
+ * "before" holds the previous values of the fields that changed and "after" their new values; only
+ * modified fields are included. Hashes are compared key by key as in `previousAttributes`, arrays
+ * whole; a field that one side lacks is null there.
+ */
+export function fieldChanges(before: object, after: object): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  return { before: previousAttributes(before, after) ?? {}, after: previousAttributes(after, before) ?? {} };
+}
+
 function isHash(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

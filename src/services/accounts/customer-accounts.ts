@@ -1,7 +1,7 @@
 import { accountObject, emitV2Event } from '../../events/emit-v2.js';
 import { customerConfigurationChanged } from '../../domain/events/v2-event.js';
 import { errors } from '../../errors/catalogue.js';
-import { sameJson } from '../../domain/shared/changes.js';
+import { fieldChanges, sameJson } from '../../domain/shared/changes.js';
 import { newId, newToken } from '../../lib/ids.js';
 import { getObject, insertObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
@@ -93,7 +93,8 @@ export async function createCustomerAccount(ctx: CallContext, p: AccountInput & 
   // `configuration.customer: {}` applies the configuration even when empty.
   return ctx.deps.store.tx(async (t) => {
     await insertObject(t, ctx.scope, { type: V2_ACCOUNT_TYPE, id, created: Math.floor(nowMs / 1000), data: account, internal: {}, ...columns(account) });
-    await emitV2Event(t, ctx, 'v2.core.account.created', accountObject(id));
+    // Everything is new: `after` is the whole account, as if every section were included (unverified: Stripe's docs give no created example).
+    await emitV2Event(t, ctx, 'v2.core.account.created', accountObject(id), { changes: { after: account } });
     return account;
   });
 }
@@ -112,7 +113,7 @@ export async function updateCustomerAccount(ctx: CallContext, id: string, p: Acc
     const next = applyAccountFields(row.data, p, generated(ctx, id));
     if (sameJson(next, row.data)) return row.data;
     await updateObject(t, ctx.scope, row, { data: next, ...columns(next) });
-    await emitV2Event(t, ctx, 'v2.core.account.updated', accountObject(id));
+    await emitV2Event(t, ctx, 'v2.core.account.updated', accountObject(id), { changes: fieldChanges(row.data, next) });
     if (customerConfigurationChanged(row.data, next)) await emitV2Event(t, ctx, 'v2.core.account[configuration.customer].updated', accountObject(id));
     return next;
   });
@@ -130,7 +131,7 @@ export async function closeCustomerAccount(ctx: CallContext, id: string, applied
     if (appliedKey([...new Set(applied ?? [])]) !== have) throw errors.closeConfigurationsMismatch(row.data.applied_configurations);
     const next: StoredAccount = { ...row.data, closed: true };
     await updateObject(t, ctx.scope, row, { data: next, ...columns(next) });
-    await emitV2Event(t, ctx, 'v2.core.account.closed', accountObject(id));
+    await emitV2Event(t, ctx, 'v2.core.account.closed', accountObject(id), { changes: fieldChanges(row.data, next) });
     return next;
   });
 }

@@ -121,6 +121,6 @@ export async function deleteEventDestination(ctx: CallContext, id: string): Prom
 export async function pingEventDestination(ctx: CallContext, id: string): Promise<V2Event> {
   return ctx.deps.store.tx(async (t) => {
     await requireDestination(t, ctx, id);
-    return emitV2Event(t, ctx, 'v2.core.event_destination.ping', destinationObject(id), id);
+    return emitV2Event(t, ctx, 'v2.core.event_destination.ping', destinationObject(id), { only: id });
   });
 }
