@@ -3,6 +3,7 @@ import type { Deps } from './services/context.js';
 import { adminPlugin } from './admin/routes.js';
 import { startDispatcher } from './webhooks/dispatcher.js';
 import { startRetention } from './events/retention.js';
+import { authorizationExpiryWorker } from './services/payment-intents/expiry.js';
 import { reconcilerWorker } from './reconcile/worker.js';
 import { hostedPagesPlugin } from './hosted/routes.js';
 import { browserLibraryPlugin } from './hosted/browser-library.js';
@@ -13,7 +14,7 @@ import { refundSettlementWorker } from './services/refunds/settle.js';
 export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [adminPlugin, hostedPagesPlugin, browserLibraryPlugin];
 
 /** Background workers (webhook dispatcher, refund settlement, reconciler); each returns its stop function. */
-const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker, idempotencyRetentionWorker, refundSettlementWorker];
+const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker, idempotencyRetentionWorker, refundSettlementWorker, authorizationExpiryWorker];
 
 export function startBackground(deps: Deps): () => Promise<void> {
   const stops = workers.map((w) => w(deps));

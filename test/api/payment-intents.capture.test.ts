@@ -2,7 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
 import { engines, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
-import { chargeOffSession, eventTypes, newOwner, payAndSave, savedMethod, type Owner } from './payment-intents.fixtures.js';
+import { chargeOffSession, eventTypes, eventually, newOwner, payAndSave, savedMethod, type Owner } from './payment-intents.fixtures.js';
+
+// The expiry worker looks for lapsed authorizations every 100 ms (it reads this when the server starts).
+process.env.ONFILE_AUTHORIZATION_POLL_MS = '100';
+const DAY_MS = 24 * 3600 * 1000;
 
 const stateError = (pattern: RegExp, id?: string) => (e: Stripe.errors.StripeError) =>
   e.statusCode === 400 &&
@@ -111,6 +115,34 @@ for (const engine of engines()) {
       const withCustomer = await a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], ...owner });
       await assert.rejects(a.stripe.paymentIntents.confirm(withCustomer.id), stateError(/To confirm the PaymentIntent with cus_\w+, specify a payment method attached to this customer along with the customer ID\.$/));
       await assert.rejects(a.stripe.paymentIntents.capture(withCustomer.id), stateError(/status of requires_payment_method/));
+    });
+
+    // Last in this suite: it moves the server's clock 7 days on.
+    it('an authorization not captured within 7 days lapses: canceled (automatic), charge.expired, the Charge fully released', async () => {
+      const lapsing = await chargeOffSession(a.stripe, owner, pm, { capture_method: 'manual', amount: 1200 });
+      const capturedLate = await chargeOffSession(a.stripe, owner, pm, { capture_method: 'manual', amount: 1500 });
+      s.clock.advance(7 * DAY_MS - 60_000);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal((await a.stripe.paymentIntents.retrieve(lapsing.id)).status, 'requires_capture', 'a minute before the end of the window it still holds');
+      const late = await a.stripe.paymentIntents.capture(capturedLate.id);
+      assert.equal(late.status, 'succeeded');
+
+      s.clock.advance(120_000);
+      const expired = await eventually(() => a.stripe.paymentIntents.retrieve(lapsing.id), (p) => p.status === 'canceled');
+      assert.equal(expired.status, 'canceled');
+      assert.equal(expired.cancellation_reason, 'automatic');
+      assert.equal(expired.amount_capturable, 0);
+      assert.ok(expired.canceled_at! >= lapsing.created + 7 * 24 * 3600);
+      const charge = await a.stripe.charges.retrieve(lapsing.latest_charge as string);
+      assert.deepEqual([charge.status, charge.captured, charge.refunded, charge.amount_refunded], ['succeeded', false, true, 1200]);
+      assert.deepEqual((await eventTypes(a.stripe, [lapsing.id, charge.id])).slice(-2), ['charge.expired', 'payment_intent.canceled']);
+      const events = await a.stripe.events.list({ type: 'charge.expired', limit: 5 });
+      assert.equal(events.data[0].request?.id ?? null, null, 'not caused by a request');
+      await assert.rejects(a.stripe.paymentIntents.capture(lapsing.id), stateError(/status of canceled/, lapsing.id));
+
+      const kept = await a.stripe.paymentIntents.retrieve(capturedLate.id);
+      assert.deepEqual([kept.status, kept.amount_received], ['succeeded', 1500], 'a captured authorization does not lapse');
+      assert.equal((await a.stripe.charges.retrieve(capturedLate.latest_charge as string)).refunded, false);
     });
   });
 }

@@ -9,7 +9,8 @@ import type { CancelPaymentIntent } from '../../api/v1/payment-intents/params.js
 import { OP } from './attempts.js';
 import { answerAttempt, runInline } from './finish.js';
 import { draftOf } from './results.js';
-import { requirePaymentIntent, savePaymentIntent } from './rows.js';
+import { requirePaymentIntent, savePaymentIntent, type PaymentIntentRow } from './rows.js';
+import type { Sql } from '../../storage/sql.js';
 import { unexpectedState } from './views.js';
 
 /**
@@ -28,21 +29,8 @@ export async function cancelPaymentIntent(ctx: CallContext, id: string, p: Cance
     const d = draftOf(row);
     const reason = p.cancellation_reason ?? null;
     if (status === 'requires_capture') {
-      const charge = await requireCharge(t, ctx, row.data.latest_charge as string, 'payment_intent');
-      op = await enqueueOperation(t, ctx, OP.release, id, {
-        paymentMethodType: charge.internal.paymentMethodType,
-        chargeId: charge.id,
-        connectorChargeId: charge.internal.connectorChargeId,
-        amount: charge.data.amount,
-        reference: `${charge.id}:release`,
-        cancellationReason: reason,
-        canceledAt: nowSeconds(ctx),
-      });
-      d.data.status = step.to;
-      d.internal.operation = { id: op.id, kind: op.kind };
-      d.internal.outcome = null;
-      await savePaymentIntent(t, ctx, row, d.data, d.internal);
-      return d.data;
+      op = await startRelease(t, ctx, row, { cancellationReason: reason, expired: false });
+      return row.data; // not the answer: that is the intent once released (below)
     }
     d.data.status = step.to;
     d.data.canceled_at = nowSeconds(ctx);
@@ -57,4 +45,48 @@ export async function cancelPaymentIntent(ctx: CallContext, id: string, p: Cance
   if (!started) return pi;
   await runInline(ctx, started);
   return answerAttempt(ctx, id, started.id);
+}
+
+/** What the release operation needs (its handler is in operations.ts). */
+export interface ReleaseOpData {
+  paymentMethodType: string;
+  chargeId: string;
+  connectorChargeId: string;
+  amount: number;
+  reference: string;
+  cancellationReason: Stripe.PaymentIntent.CancellationReason | null;
+  canceledAt: number;
+  /** The authorization lapsed uncaptured (`charge.expired`), rather than a cancel. */
+  expired: boolean;
+}
+
+/**
+ * First half of releasing an uncaptured authorization, in the caller's transaction: the intent
+ * goes `processing` with the release recorded; the operation's handler then asks the processor.
+ */
+export async function startRelease(
+  t: Sql,
+  ctx: CallContext,
+  row: PaymentIntentRow,
+  how: Pick<ReleaseOpData, 'cancellationReason' | 'expired'>,
+): Promise<Operation> {
+  const step = transition(row.data.status as PaymentIntentStatus, 'release');
+  if (!step.ok) throw unexpectedState(ctx, step.message, row.data);
+  const charge = await requireCharge(t, ctx, row.data.latest_charge as string, 'payment_intent');
+  const data: ReleaseOpData = {
+    paymentMethodType: charge.internal.paymentMethodType,
+    chargeId: charge.id,
+    connectorChargeId: charge.internal.connectorChargeId,
+    amount: charge.data.amount,
+    reference: `${charge.id}:release`,
+    canceledAt: nowSeconds(ctx),
+    ...how,
+  };
+  const op = await enqueueOperation(t, ctx, OP.release, row.id, data);
+  const d = draftOf(row);
+  d.data.status = step.to;
+  d.internal.operation = { id: op.id, kind: op.kind };
+  d.internal.outcome = null;
+  await savePaymentIntent(t, ctx, row, d.data, d.internal);
+  return op;
 }

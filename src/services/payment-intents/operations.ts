@@ -15,6 +15,7 @@ import { OP } from './attempts.js';
 import { applyPaymentResult, draftOf, failAttempt, move, outcomeOk, paymentError } from './results.js';
 import { findPaymentIntent, savePaymentIntent, type PaymentIntentRow } from './rows.js';
 import type { Draft } from './changes.js';
+import type { ReleaseOpData } from './cancel.js';
 
 /**
  * Second halves of the PaymentIntent use cases: each handler makes its connector call (outside
@@ -154,9 +155,9 @@ registerOperationHandler(OP.capture, async (ctx, op) => {
   });
 });
 
-// Cancel of an uncaptured payment: release the authorization, then the intent is canceled.
+// Cancel of an uncaptured payment, or its authorization lapsing: release the authorization, then the intent is canceled.
 registerOperationHandler(OP.release, async (ctx, op) => {
-  const data = op.data as unknown as AuthorizationOpData & { cancellationReason: Stripe.PaymentIntent.CancellationReason | null; canceledAt: number };
+  const data = op.data as unknown as ReleaseOpData;
   const result: ChargeResult = await connectorFor(ctx.deps, data.paymentMethodType).cancelCharge(ctx.scope, { chargeId: data.connectorChargeId, reason: data.cancellationReason ?? 'requested_by_customer' });
   await applyOnce(ctx, op, async (t, row, d) => {
     d.internal.operation = null;
@@ -169,7 +170,8 @@ registerOperationHandler(OP.release, async (ctx, op) => {
     const chargeRow = await requireCharge(t, ctx, data.chargeId);
     const charge = releasedCharge(chargeRow.data);
     await saveCharge(t, ctx, chargeRow, charge);
-    await emitEvent(t, ctx, 'charge.refunded', charge);
+    // "Occurs whenever an uncaptured charge expires" (https://docs.stripe.com/api/events/types#event_types-charge.expired).
+    await emitEvent(t, ctx, data.expired ? 'charge.expired' : 'charge.refunded', charge);
     move(d, 'released');
     d.data.amount_capturable = 0;
     d.data.canceled_at = data.canceledAt;

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { scheduleAuthorizationExpiry } from './expiry.js';
 import { newId } from '../../lib/ids.js';
 import { transition, type PaymentIntentStatus, type PaymentIntentTrigger } from '../../domain/payment-intents/machine.js';
 import type { AttemptOutcome, PaymentAttempt } from '../../domain/payment-intents/payment-intent.js';
@@ -149,6 +150,7 @@ export async function applyPaymentResult(
     move(d, 'authorize');
     d.data.amount_capturable = charge.amount;
     await savePaymentIntent(t, ctx, row, d.data, d.internal);
+    await scheduleAuthorizationExpiry(t, ctx, d.data.id);
     await emitEvent(t, ctx, 'payment_intent.amount_capturable_updated', d.data);
   }
   return d.data;

@@ -10,6 +10,7 @@ import { emitEvent } from '../../events/emit.js';
 import { requireCharge, saveCharge } from '../charges/charges.js';
 import { insertBalanceTransaction } from '../charges/balance-transactions.js';
 import { systemContext, type CallContext, type Deps } from '../context.js';
+import { pollingWorker } from '../../lib/polling-worker.js';
 
 /**
  * Refund settlement (flows.md §8, webhooks.md Flow E): a pending refund is asked about at the
@@ -104,24 +105,5 @@ async function applySettlement(t: Sql, ctx: CallContext, row: NonNullable<Awaite
 
 /** The background worker (registered in plugins.ts): a pass every ONFILE_REFUND_POLL_MS (250 ms). */
 export function refundSettlementWorker(deps: Deps): () => Promise<void> {
-  const intervalMs = Number(process.env.ONFILE_REFUND_POLL_MS ?? 250);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    running = settleDueRefunds(deps)
-      .catch((err) => console.error('refund settlement pass failed', err instanceof Error ? err.message : err))
-      .finally(() => {
-        if (stopped) return;
-        timer = setTimeout(tick, intervalMs);
-        timer.unref();
-      });
-  };
-  tick();
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  return pollingWorker('refund settlement', Number(process.env.ONFILE_REFUND_POLL_MS ?? 250), () => settleDueRefunds(deps));
 }
