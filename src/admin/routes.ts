@@ -5,6 +5,7 @@ import { newWebhookSecret } from '../lib/ids.js';
 import { listenerSecret } from '../storage/repos/webhooks.js';
 import { listRequestLog } from '../storage/repos/request-log.js';
 import { listDeliveryViews, resendDelivery, resendEventTo, retrieveDeliveryView } from '../services/webhook-endpoints/deliveries.js';
+import { expireAuthorizationNow } from '../services/payment-intents/expiry.js';
 import { rollWebhookEndpointSecret } from '../services/webhook-endpoints/webhook-endpoints.js';
 import { ADMIN_PREFIX, adminAuth, adminParams } from './context.js';
 import { registerEventStream } from './event-stream.js';
@@ -60,6 +61,15 @@ export function adminPlugin(app: FastifyInstance, deps: Deps): void {
       // Up to 7 days of overlap (Stripe's Dashboard offers hours to days; its exact maximum is unverified).
       const p = decodeParams({ expires_in: int({ min: 0, max: 7 * 24 * 3600 }) }, adminParams(req));
       return rollWebhookEndpointSecret(ctx, (req.params as { id: string }).id, p.expires_in ?? 0);
+    }),
+  );
+
+  // Test helper: an uncaptured authorization lapses now, as it would after its 7 days.
+  app.post(
+    `${ADMIN_PREFIX}/payment_intents/:id/expire_authorization`,
+    call(async (ctx, req) => {
+      decodeParams({}, adminParams(req));
+      return expireAuthorizationNow(ctx, (req.params as { id: string }).id);
     }),
   );
 

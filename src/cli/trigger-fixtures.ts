@@ -18,6 +18,7 @@ class Fixtures {
   constructor(
     private stripe: Stripe,
     private say: Say,
+    private conn: Connection,
   ) {}
 
   /** Accounts v2 (customer configuration) emit thin v2 events; `then` is what happens after the create. */
@@ -65,7 +66,7 @@ class Fixtures {
   }
 
   /** A PaymentIntent for Amazon Pay, confirmed server-side, then authorized or failed on the hosted page. */
-  async paymentIntent(outcome: 'authorize' | 'fail' | 'none'): Promise<Stripe.PaymentIntent> {
+  async paymentIntent(outcome: 'authorize' | 'fail' | 'none', captureMethod: 'automatic' | 'manual' = 'automatic'): Promise<Stripe.PaymentIntent> {
     const pi = await this.stripe.paymentIntents.create({
       amount: 2000,
       currency: 'usd',
@@ -73,14 +74,36 @@ class Fixtures {
       payment_method_data: { type: 'amazon_pay' },
       return_url: 'https://example.com/checkout/complete',
       description: '(created by onfile trigger)',
+      capture_method: captureMethod,
       confirm: true,
     } as Stripe.PaymentIntentCreateParams);
-    this.say(`payment_intents.create (confirm=true) -> ${pi.id} (${pi.status})`);
+    this.say(`payment_intents.create (confirm=true${captureMethod === 'manual' ? ', capture_method=manual' : ''}) -> ${pi.id} (${pi.status})`);
     if (outcome === 'none') return pi;
     await this.finishRedirect(pi.next_action?.redirect_to_url?.url ?? undefined, outcome);
     const done = await this.stripe.paymentIntents.retrieve(pi.id);
     this.say(`hosted page: ${outcome} -> ${done.id} (${done.status})`);
     return done;
+  }
+
+  /** An authorization (manual capture), then captured, canceled, or lapsed through onfile's test helper. */
+  async hold(then: 'none' | 'capture' | 'cancel' | 'expire'): Promise<void> {
+    const pi = await this.paymentIntent('authorize', 'manual');
+    if (then === 'capture') {
+      const captured = await this.stripe.paymentIntents.capture(pi.id);
+      this.say(`payment_intents.capture -> ${captured.id} (${captured.status})`);
+    } else if (then === 'cancel') {
+      const canceled = await this.stripe.paymentIntents.cancel(pi.id);
+      this.say(`payment_intents.cancel -> ${canceled.id} (${canceled.status})`);
+    } else if (then === 'expire') {
+      const res = await fetch(new URL(`/_onfile/payment_intents/${pi.id}/expire_authorization`, this.conn.base), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.conn.key}` },
+        signal: AbortSignal.timeout(30_000),
+      });
+      const body = (await res.json()) as { status?: string; error?: { message?: string } };
+      if (!res.ok) throw new CliError(`expire_authorization answered HTTP ${res.status}: ${body.error?.message ?? ''}`);
+      this.say(`expire_authorization (onfile test helper) -> ${pi.id} (${body.status})`);
+    }
   }
 
   async detach(): Promise<void> {
@@ -148,7 +171,11 @@ const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
   'payment_intent.requires_action': (f) => f.paymentIntent('none'),
   'payment_intent.succeeded': (f) => f.paymentIntent('authorize'),
   'payment_intent.payment_failed': (f) => f.paymentIntent('fail'),
+  'payment_intent.amount_capturable_updated': (f) => f.hold('none'),
+  'payment_intent.canceled': (f) => f.hold('cancel'),
   'charge.succeeded': (f) => f.paymentIntent('authorize'),
+  'charge.captured': (f) => f.hold('capture'),
+  'charge.expired': (f) => f.hold('expire'),
   'charge.refunded': (f) => f.refund(),
   'refund.created': (f) => f.refund(),
   'v2.core.account.created': (f) => f.account('none'),
@@ -175,7 +202,7 @@ export async function triggerCommand(event: string, opts: TriggerOptions): Promi
   if (!run) throw new CliError(`cannot trigger ${event}; supported events:\n  ${TRIGGERABLE_EVENTS.join('\n  ')}`);
   const conn = resolveConnection(opts);
   process.stdout.write(`Setting up fixture for: ${event}\n`);
-  await run(new Fixtures(sdkFor(conn), (line) => process.stdout.write(`Running fixture: ${line}\n`)));
+  await run(new Fixtures(sdkFor(conn), (line) => process.stdout.write(`Running fixture: ${line}\n`), conn));
   process.stdout.write('Trigger succeeded! Run `onfile events` to see the events.\n');
 }
 

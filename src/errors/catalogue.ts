@@ -143,6 +143,7 @@ export const errors = {
   amountToCaptureTooLarge: (capturable: number) =>
     invalid(400, `The amount_to_capture must be less than or equal to the PaymentIntent's amount_capturable (${capturable}).`, 'amount_too_large', 'amount_to_capture'),
   /** (unverified wording) */
+  testModeOnly: () => invalid(400, 'This onfile test helper works in test mode only: use a test mode secret key (sk_test_…).'),
   captureRefused: () => invalid(400, 'The authorization could not be captured: the payment method provider no longer holds it.', 'charge_expired_for_capture'),
   /** (unverified wording) */
   authorizationNotReleasable: () => invalid(400, 'The authorization was captured at the payment method provider and can no longer be released.', 'payment_intent_unexpected_state'),

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
-import { engines, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
+import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
 import { chargeOffSession, eventTypes, eventually, newOwner, payAndSave, savedMethod, type Owner } from './payment-intents.fixtures.js';
 
 // The expiry worker looks for lapsed authorizations every 100 ms (it reads this when the server starts).
@@ -115,6 +115,26 @@ for (const engine of engines()) {
       const withCustomer = await a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], ...owner });
       await assert.rejects(a.stripe.paymentIntents.confirm(withCustomer.id), stateError(/To confirm the PaymentIntent with cus_\w+, specify a payment method attached to this customer along with the customer ID\.$/));
       await assert.rejects(a.stripe.paymentIntents.capture(withCustomer.id), stateError(/status of requires_payment_method/));
+    });
+
+    it("onfile's test helper lapses a hold now: POST /_onfile/payment_intents/:id/expire_authorization", async () => {
+      const pi = await chargeOffSession(a.stripe, owner, pm, { capture_method: 'manual', amount: 800 });
+      const path = `/_onfile/payment_intents/${pi.id}/expire_authorization`;
+      assert.equal((await raw(s.url, 'POST', path, { key: a.pk })).status, 403, 'not with a publishable key');
+      const other = await s.newAccount();
+      const foreign = await raw(s.url, 'POST', path, { key: other.sk });
+      assert.deepEqual([foreign.status, foreign.body.error.code], [404, 'resource_missing'], "another account's intent is unknown");
+      const res = await raw(s.url, 'POST', path, { key: a.sk });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual([res.body.id, res.body.status, res.body.cancellation_reason, res.body.amount_capturable], [pi.id, 'canceled', 'automatic', 0]);
+      const charge = await a.stripe.charges.retrieve(pi.latest_charge as string);
+      assert.deepEqual([charge.refunded, charge.amount_refunded], [true, 800]);
+      assert.deepEqual((await eventTypes(a.stripe, [pi.id, charge.id])).slice(-2), ['charge.expired', 'payment_intent.canceled']);
+      const again = await raw(s.url, 'POST', path, { key: a.sk });
+      assert.equal(again.status, 400);
+      assert.equal(again.body.error.code, 'payment_intent_unexpected_state');
+      assert.match(again.body.error.message, /status of canceled\. Only a PaymentIntent with one of the following statuses may be expired: requires_capture\.$/);
+      assert.equal(again.body.error.payment_intent.id, pi.id);
     });
 
     // Last in this suite: it moves the server's clock 7 days on.

@@ -1,11 +1,14 @@
+import type Stripe from 'stripe';
 import { getAccount } from '../../storage/repos/accounts.js';
 import { limitClause, type Sql } from '../../storage/sql.js';
 import type { Operation } from '../../reconcile/operations.js';
 import { pollingWorker } from '../../lib/polling-worker.js';
 import { systemContext, type CallContext, type Deps } from '../context.js';
 import { startRelease } from './cancel.js';
-import { runInline } from './finish.js';
-import { findPaymentIntent } from './rows.js';
+import { answerAttempt, runInline } from './finish.js';
+import { findPaymentIntent, requirePaymentIntent } from './rows.js';
+import { unexpectedState } from './views.js';
+import { errors } from '../../errors/catalogue.js';
 
 /**
  * An uncaptured authorization lapses: "If the authorization expires before you capture the funds,
@@ -81,6 +84,29 @@ async function expireOne(ctx: CallContext, paymentIntentId: string): Promise<boo
   // The processor's answer is applied now, or by the reconciler if it cannot be reached.
   await runInline(ctx, started);
   return true;
+}
+
+/**
+ * onfile's test helper (`POST /_onfile/payment_intents/:id/expire_authorization`, test mode): the
+ * hold lapses now, exactly as it would at the end of its window, so an integration's handling of
+ * `charge.expired` can be tried without waiting 7 days.
+ */
+export async function expireAuthorizationNow(ctx: CallContext, paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+  if (ctx.scope.livemode) throw errors.testModeOnly();
+  const op = await ctx.deps.store.tx(async (t) => {
+    const row = await requirePaymentIntent(t, ctx, paymentIntentId);
+    if (row.data.status !== 'requires_capture') {
+      throw unexpectedState(
+        ctx,
+        `This PaymentIntent's authorization could not be expired because it has a status of ${row.data.status}. Only a PaymentIntent with one of the following statuses may be expired: requires_capture.`,
+        row.data,
+      );
+    }
+    await t.run('DELETE FROM authorization_expiries WHERE payment_intent_id = ?', [paymentIntentId]);
+    return startRelease(t, ctx, row, { cancellationReason: 'automatic', expired: true });
+  });
+  await runInline(ctx, op);
+  return answerAttempt(ctx, paymentIntentId, op.id);
 }
 
 /** The background worker (registered in plugins.ts): a pass every ONFILE_AUTHORIZATION_POLL_MS (1000 ms). */
