@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
-import { answer, chargeOffSession, eventTypes, newOwner, ownerForm, payAndSave, savedMethod, type Owner } from './payment-intents.fixtures.js';
+import { answer, chargeOffSession, eventTypes, newOwner, ownerForm, payAndSave, savedMethod } from './payment-intents.fixtures.js';
 
 // Every non-optional field of Stripe.PaymentIntent (node SDK 23.1.0), present even when null.
 const PI_FIELDS = [

@@ -15,7 +15,6 @@ process.env.ONFILE_WEBHOOK_POLL = '0.05';
 
 const run = promisify(execFile);
 const admin = (s: TestServer, path: string, key = s.sk, method = 'GET', form?: string) => raw(s.url, method, `/_onfile${path}`, { key, form });
-const eventOf = (body: string) => JSON.parse(body) as Stripe.Event;
 
 for (const [index, engine] of engines().entries()) {
   describe(`webhook delivery [${engine}]`, () => {

@@ -1,9 +1,9 @@
 import type Stripe from 'stripe';
-import { getAccount } from '../../storage/repos/accounts.js';
-import { limitClause, type Sql } from '../../storage/sql.js';
+import type { Sql } from '../../storage/sql.js';
 import type { Operation } from '../../reconcile/operations.js';
 import { pollingWorker } from '../../lib/polling-worker.js';
-import { systemContext, type CallContext, type Deps } from '../context.js';
+import type { CallContext, Deps } from '../context.js';
+import { runDue } from '../due-queue.js';
 import { startRelease } from './cancel.js';
 import { answerAttempt, runInline } from './finish.js';
 import { findPaymentIntent, requirePaymentIntent } from './rows.js';
@@ -37,35 +37,9 @@ export async function scheduleAuthorizationExpiry(t: Sql, ctx: CallContext, paym
   ]);
 }
 
-interface Due {
-  payment_intent_id: string;
-  account_id: string;
-  livemode: number;
-  attempts: number;
-}
-
 /** One pass: starts the release of every lapsed authorization; returns how many it started. */
-export async function expireDueAuthorizations(deps: Deps, limit = 50): Promise<number> {
-  const due = await deps.store.read.all<Due>(
-    `SELECT payment_intent_id, account_id, livemode, attempts FROM authorization_expiries WHERE due_ms <= ? ORDER BY due_ms ${limitClause(limit)}`,
-    [deps.clock.nowMs()],
-  );
-  let started = 0;
-  for (const d of due) {
-    const account = await getAccount(deps.store.read, d.account_id);
-    if (!account) continue;
-    const ctx = systemContext(deps, account, Number(d.livemode) === 1);
-    try {
-      if (await expireOne(ctx, d.payment_intent_id)) started++;
-    } catch {
-      // The database refused (busy, a conflict): try again later, backing off.
-      const delay = Math.min(60_000, 1_000 * 2 ** Math.min(Number(d.attempts), 6));
-      await deps.store
-        .tx((t) => t.run('UPDATE authorization_expiries SET attempts = attempts + 1, due_ms = ? WHERE payment_intent_id = ?', [deps.clock.nowMs() + delay, d.payment_intent_id]))
-        .catch(() => undefined);
-    }
-  }
-  return started;
+export function expireDueAuthorizations(deps: Deps, limit = 50): Promise<number> {
+  return runDue(deps, { table: 'authorization_expiries', idColumn: 'payment_intent_id' }, limit, expireOne);
 }
 
 async function expireOne(ctx: CallContext, paymentIntentId: string): Promise<boolean> {

@@ -3,13 +3,13 @@ import { withRefunded } from '../../domain/charges/charge.js';
 import { canRefund, settledRefund, type RefundInternal, type RefundStatus } from '../../domain/refunds/refund.js';
 import type { RefundResult } from '../../connectors/connector.js';
 import { connectorFor } from '../../connectors/registry.js';
-import { getAccount } from '../../storage/repos/accounts.js';
 import { getObject, updateObject } from '../../storage/repos/objects.js';
-import { limitClause, type Sql } from '../../storage/sql.js';
+import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { requireCharge, saveCharge } from '../charges/charges.js';
 import { insertBalanceTransaction } from '../charges/balance-transactions.js';
-import { systemContext, type CallContext, type Deps } from '../context.js';
+import type { CallContext, Deps } from '../context.js';
+import { runDue } from '../due-queue.js';
 import { pollingWorker } from '../../lib/polling-worker.js';
 
 /**
@@ -34,30 +34,9 @@ export async function scheduleSettlement(t: Sql, ctx: CallContext, refundId: str
   ]);
 }
 
-interface Due {
-  refund_id: string;
-  account_id: string;
-  livemode: number;
-  attempts: number;
-}
-
-/** One pass: settles every due refund; returns how many reached a final status. */
-export async function settleDueRefunds(deps: Deps, limit = 50): Promise<number> {
-  const due = await deps.store.read.all<Due>(`SELECT refund_id, account_id, livemode, attempts FROM refund_settlements WHERE due_ms <= ? ORDER BY due_ms ${limitClause(limit)}`, [deps.clock.nowMs()]);
-  let settled = 0;
-  for (const d of due) {
-    const account = await getAccount(deps.store.read, d.account_id);
-    if (!account) continue;
-    const ctx = systemContext(deps, account, Number(d.livemode) === 1);
-    try {
-      if (await settleOne(ctx, d.refund_id)) settled++;
-    } catch {
-      // Processor unreachable: ask again later, backing off.
-      const delay = Math.min(60_000, 1_000 * 2 ** Math.min(Number(d.attempts), 6));
-      await deps.store.tx((t) => t.run('UPDATE refund_settlements SET attempts = attempts + 1, due_ms = ? WHERE refund_id = ?', [deps.clock.nowMs() + delay, d.refund_id])).catch(() => undefined);
-    }
-  }
-  return settled;
+/** One pass: settles every due refund (processor unreachable: asked again later); returns how many reached a final status. */
+export function settleDueRefunds(deps: Deps, limit = 50): Promise<number> {
+  return runDue(deps, { table: 'refund_settlements', idColumn: 'refund_id' }, limit, settleOne);
 }
 
 async function settleOne(ctx: CallContext, refundId: string): Promise<boolean> {
