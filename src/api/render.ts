@@ -18,6 +18,18 @@ export interface ResourceKind {
   includable?: Record<string, (ctx: CallContext, obj: Record<string, unknown>) => Promise<unknown>>;
   /** custom loader; defaults to reading the stored object by id */
   load?: (ctx: CallContext, id: string) => Promise<Record<string, unknown> | undefined>;
+  /**
+   * The answer to a retry whose first request committed its change but died before storing its
+   * answer: the object as it is now, rendered as that request asked (v2's `include`). Without it,
+   * the object loaded as for expansion, expanded as the request asked.
+   */
+  answerRecovered?: (ctx: CallContext, id: string, params: unknown) => Promise<unknown>;
+}
+
+/** The `include` of a v2 request's JSON body, as far as it is a list of strings. */
+export function includeOf(params: unknown): string[] {
+  const include = (params as { include?: unknown } | null)?.include;
+  return Array.isArray(include) ? include.filter((i): i is string => typeof i === 'string') : [];
 }
 
 const kinds = new Map<string, ResourceKind>();

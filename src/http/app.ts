@@ -17,7 +17,7 @@ import {
   type DeferredClaim,
   type Replay,
 } from './idempotency.js';
-import { expandObject, loadForExpand } from '../api/render.js';
+import { expandObject, loadForExpand, resourceKind } from '../api/render.js';
 import { getObject } from '../storage/repos/objects.js';
 import { ConflictError } from '../storage/sql.js';
 import { isWithStatus, type RouteDef } from './route.js';
@@ -231,7 +231,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
           );
           if (outcome.kind === 'replay') return sendReplay(reply, outcome);
           if (outcome.kind === 'recover') {
-            const recovered = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, all.expand));
+            const recovered = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, v2 ? (req.body ?? null) : all));
             await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, 200, recovered, true);
             return sendReplay(reply, { kind: 'replay', status: 200, body: recovered, originalRequestId: outcome.originalRequestId });
           }
@@ -304,7 +304,10 @@ function sendReplay(reply: FastifyReply, outcome: Replay): FastifyReply {
  * The current state of the object a crashed request committed, rendered as a retrieve would
  * (v1 `expand` honoured when valid). Used once per such key; the answer is then stored as usual.
  */
-async function recoveredObject(ctx: CallContext, objectType: string, id: string, expand: unknown): Promise<unknown> {
+async function recoveredObject(ctx: CallContext, objectType: string, id: string, params: unknown): Promise<unknown> {
+  const answer = resourceKind(objectType)?.answerRecovered;
+  if (answer) return answer(ctx, id, params);
+  const expand = (params as { expand?: unknown } | null)?.expand;
   const loaded = (await loadForExpand(ctx, objectType, id)) ?? (await getObject(ctx.deps.store.read, ctx.scope, objectType, id))?.data;
   if (!loaded) return { id, object: objectType };
   const paths = Array.isArray(expand) ? expand.filter((p): p is string => typeof p === 'string') : typeof expand === 'string' ? [expand] : [];

@@ -239,5 +239,39 @@ for (const engine of engines()) {
       assert.equal(replay.headers.get('original-request'), done.headers.get('request-id'));
       assert.equal(replay.text, done.text);
     });
+
+    it('after a crash between the committed create and its stored answer, a retry answers the account rendered with the request\'s include', async () => {
+      const k = `v2-crash-${Date.now()}-${Math.random()}`;
+      const body = { display_name: 'Crash', contact_email: 'crash@example.com', configuration: { customer: {} }, include: ['configuration.customer', 'identity'] };
+      const one = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: body, headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 200, one.text);
+      // The state a crash right after that commit leaves: the key running, with no answer stored.
+      await s.server.store.tx((t) =>
+        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, k]),
+      );
+      s.clock.advance(61_000);
+      const retry = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: body, headers: { 'idempotency-key': k } });
+      assert.equal(retry.status, 200, retry.text);
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.equal(retry.body.id, one.body.id);
+      assert.deepEqual(retry.body.configuration, one.body.configuration, 'included as the request asked');
+      assert.deepEqual(retry.body.identity, one.body.identity);
+      assert.equal(retry.body.requirements, null, 'and nothing it did not ask for');
+      assert.equal((await s.stripe.v2.core.accounts.list({ limit: 100 })).data.filter((a) => a.display_name === 'Crash').length, 1);
+
+      const dk = `v2-crash-ed-${Date.now()}-${Math.random()}`;
+      const dest = { name: 'crash', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v2.core.account.created'], webhook_endpoint: { url: 'https://example.com/thin' }, include: ['webhook_endpoint.url', 'webhook_endpoint.signing_secret'] };
+      const created = await raw(s.url, 'POST', '/v2/core/event_destinations', { key: s.sk, json: dest, headers: { 'idempotency-key': dk } });
+      assert.equal(created.status, 200, created.text);
+      await s.server.store.tx((t) =>
+        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, dk]),
+      );
+      s.clock.advance(61_000);
+      const recovered = await raw(s.url, 'POST', '/v2/core/event_destinations', { key: s.sk, json: dest, headers: { 'idempotency-key': dk } });
+      assert.equal(recovered.status, 200, recovered.text);
+      assert.equal(recovered.body.id, created.body.id);
+      assert.equal(recovered.body.webhook_endpoint.url, 'https://example.com/thin');
+      assert.equal(recovered.body.webhook_endpoint.signing_secret, null, 'the secret is shown in the first answer only');
+    });
   });
 }

@@ -203,6 +203,22 @@ for (const engine of engines()) {
       assert.equal(again.text, retry.text, 'the recovered answer is stored and replayed from then on');
     });
 
+    it('after a crash between the committed create and its stored answer, a PaymentMethod create is not made twice either', async () => {
+      const k = key();
+      const form = 'type=amazon_pay&metadata[order]=crash';
+      const one = await raw(s.url, 'POST', '/v1/payment_methods', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 200, one.text);
+      await s.server.store.tx((t) =>
+        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, k]),
+      );
+      s.clock.advance(61_000);
+      const retry = await raw(s.url, 'POST', '/v1/payment_methods', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(retry.status, 200, retry.text);
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.equal(retry.body.id, one.body.id);
+      assert.deepEqual(retry.body, one.body);
+    });
+
     it('after a crash before anything committed, a retry executes the request', async () => {
       const k = key();
       const scope = { accountId: s.account.id, livemode: false };

@@ -66,8 +66,11 @@ export async function createEventDestination(ctx: CallContext, p: CreateEventDes
     webhook_endpoint: { url: p.webhook_endpoint.url },
   };
   const internal: EndpointInternal = { secrets: [{ secret, expires_at: null }], failing_since: null };
+  // The transaction's result is the destination: a keyed request records it as its object, so a
+  // retry after a crash answers it instead of making a second one.
   await ctx.deps.store.tx(async (t) => {
     await insertObject(t, ctx.scope, { type: EVENT_DESTINATION_TYPE, id, created: Math.floor(nowMs / 1000), data: destination, internal });
+    return destination;
   });
   return { destination, secret };
 }

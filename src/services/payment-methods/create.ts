@@ -36,6 +36,7 @@ export async function createPaymentMethod(ctx: CallContext, p: Omit<CreatePaymen
   if (p.customer !== undefined || p.payment_method !== undefined) {
     throw errors.invalidRequest('Cloning a PaymentMethod (customer, payment_method) is a Connect feature that onfile does not support.', p.customer !== undefined ? 'customer' : 'payment_method');
   }
-  const row = await ctx.deps.store.tx((t) => insertPaymentMethod(t, ctx, p));
-  return row.data;
+  // The transaction's result is the PaymentMethod itself: a keyed request records it as its object,
+  // so a retry after a crash answers it instead of making a second one.
+  return ctx.deps.store.tx(async (t) => (await insertPaymentMethod(t, ctx, p)).data);
 }

@@ -1,5 +1,5 @@
 import type { RouteDef } from '../../../../http/route.js';
-import { registerResource } from '../../../render.js';
+import { includeOf, registerResource } from '../../../render.js';
 import { getObject } from '../../../../storage/repos/objects.js';
 import { V2_ACCOUNT_TYPE } from '../../../../services/customers/owner.js';
 import {
@@ -26,6 +26,10 @@ registerResource({
   load: async (ctx, id) => {
     const row = await getObject<StoredAccount>(ctx.deps.store.read, ctx.scope, V2_ACCOUNT_TYPE, id);
     return row ? (renderAccount(row.data, []) as unknown as Record<string, unknown>) : undefined;
+  },
+  answerRecovered: async (ctx, id, params) => {
+    const row = await getObject<StoredAccount>(ctx.deps.store.read, ctx.scope, V2_ACCOUNT_TYPE, id);
+    return row ? renderAccount(row.data, includeOf(params)) : { id, object: 'v2.core.account' };
   },
 });
 

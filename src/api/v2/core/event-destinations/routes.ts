@@ -10,9 +10,22 @@ import {
   updateEventDestination,
 } from '../../../../services/event-destinations/event-destinations.js';
 import { decodeJson } from '../../json-params.js';
+import { getObject } from '../../../../storage/repos/objects.js';
+import { includeOf, registerResource } from '../../../render.js';
 import { decodePageToken, v2ListPage } from '../../list.js';
 import { INCLUDABLE } from '../../../../domain/event-destinations/event-destination.js';
 import { createDestinationParams, emptyParams, listDestinationParams, retrieveDestinationParams, updateDestinationParams } from './params.js';
+
+registerResource({
+  object: 'v2.core.event_destination',
+  storedType: EVENT_DESTINATION_TYPE,
+  expandable: {},
+  // The signing secret is shown in a create's own answer only, never again.
+  answerRecovered: async (ctx, id, params) => {
+    const row = await getObject<StoredEventDestination>(ctx.deps.store.read, ctx.scope, EVENT_DESTINATION_TYPE, id);
+    return row ? renderEventDestination(row.data, includeOf(params)) : { id, object: 'v2.core.event_destination' };
+  },
+});
 
 interface ListFilters {
   include: string[];
