@@ -67,6 +67,7 @@ for (const engine of engines()) {
     before(async () => {
       // Only the passes the tests run (and the start-up pass) may finish operations.
       process.env.ONFILE_RECONCILE_INTERVAL_MS = '3600000';
+      process.env.ONFILE_AUTHORIZATION_POLL_MS = '100';
       await r.start();
       const keys = await createMerchantAccount(r.server.store, r.clock, { name: 'Rocket Rides' });
       sk = keys.secretKey;
@@ -164,6 +165,31 @@ for (const engine of engines()) {
       assert.equal(done.amount_received, 2000);
       const charge = await stripe.charges.retrieve(held.latest_charge as string);
       assert.deepEqual([charge.captured, charge.amount_captured, charge.amount_refunded], [true, 2000, 1000]);
+    });
+
+    // Last in this suite: it moves the clock 7 days on.
+    it('a lapsing authorization whose release answer was lost is finished at the next start: canceled once, charge.expired once', async () => {
+      const held = await chargeOffSession(stripe, owner, pm, { capture_method: 'manual', amount: 1700 });
+      const restore = overrideConnector('amazon_pay', failing('cancelCharge', 'lost'));
+      let mid: Stripe.PaymentIntent;
+      try {
+        r.clock.advance(7 * 24 * 3600 * 1000 + 1_000);
+        mid = await eventually(() => stripe.paymentIntents.retrieve(held.id), (p) => p.status !== 'requires_capture');
+      } finally {
+        restore();
+      }
+      assert.equal(mid.status, 'processing', 'the expiry worker started the release; its answer was lost');
+      await r.server.close();
+      r.clock.advance(120_000);
+      await r.start();
+      stripe = sdk(r.server.port, sk);
+      const done = await eventually(() => stripe.paymentIntents.retrieve(held.id), (p) => p.status !== 'processing');
+      assert.deepEqual([done.status, done.cancellation_reason, done.amount_capturable], ['canceled', 'automatic', 0]);
+      const charge = await stripe.charges.retrieve(held.latest_charge as string);
+      assert.deepEqual([charge.refunded, charge.amount_refunded], [true, 1700]);
+      const types = await eventTypes(stripe, [held.id, charge.id]);
+      assert.equal(types.filter((t) => t === 'charge.expired').length, 1);
+      assert.equal(types.filter((t) => t === 'payment_intent.canceled').length, 1);
     });
   });
 }
