@@ -77,6 +77,16 @@ for (const engine of engines()) {
       assert.deepEqual((await s.stripe.customers.listPaymentMethods(setup.customer)).data, []);
     });
 
+    it('searches customers, one page and every page (auto_paging_iter)', async () => {
+      const tag = `py${Date.now()}`;
+      const made = [];
+      for (const n of [1, 2, 3]) made.push((await s.stripe.customers.create({ email: `c${n}@${tag}.example.com` })).id);
+      const found = await python(s, ['search', tag]);
+      assert.deepEqual(found.first, [made[2]]);
+      assert.equal(found.has_more, true);
+      assert.deepEqual(found.all, [...made].reverse());
+    });
+
     it('reports a later decline as a CardError carrying the PaymentIntent', async () => {
       const setup = await python(s, ['setup']);
       await answerHostedPage(setup.redirect_url, 'authorize_decline_later');

@@ -8,6 +8,7 @@ Node test, which checks the same state through the official Node SDK. The browse
     seed_server_calls.py setup                     create a customer and a confirmed SetupIntent
     seed_server_calls.py charge CUSTOMER SETI      charge the saved method off-session
     seed_server_calls.py detach PAYMENT_METHOD     detach it (the mandate becomes inactive)
+    seed_server_calls.py search EMAIL_PART         customers whose email contains it (Search API)
 """
 import json
 import os
@@ -124,6 +125,14 @@ def detach(payment_method):
     emit({"payment_method": detached.id, "customer": detached.customer})
 
 
+def search(email_part):
+    # Look a customer up the way integrations often do, one page at a time and through every page.
+    first = stripe.Customer.search(query="email~'%s'" % email_part, limit=1)
+    assert first.object == "search_result", first
+    walked = [c.id for c in stripe.Customer.search(query="email~'%s'" % email_part, limit=1).auto_paging_iter()]
+    emit({"first": [c.id for c in first.data], "has_more": first.has_more, "all": walked})
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"setup": setup, "charge": charge, "detach": detach}[command](*args)
+    {"setup": setup, "charge": charge, "detach": detach, "search": search}[command](*args)

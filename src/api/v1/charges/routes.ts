@@ -1,4 +1,5 @@
 import type { RouteDef } from '../../../http/route.js';
+import { search, searchParams, type Searchable } from '../../search.js';
 import { decodeParams } from '../../params.js';
 import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
 import { listCharges, retrieveCharge, updateCharge } from '../../../services/charges/charges.js';
@@ -25,8 +26,29 @@ registerResource({
   },
 });
 
+const CHARGE_SEARCH: Searchable = {
+  object: 'charge',
+  url: '/v1/charges/search',
+  fields: {
+    amount: { kind: 'number' },
+    'billing_details.address.postal_code': { kind: 'string' },
+    created: { kind: 'number' },
+    currency: { kind: 'string' },
+    customer: { kind: 'string' },
+    disputed: { kind: 'boolean' },
+    refunded: { kind: 'boolean' },
+    status: { kind: 'string' },
+  },
+};
+
 // https://docs.stripe.com/api/charges
 export const chargeRoutes: RouteDef[] = [
+  {
+    method: 'GET',
+    path: '/v1/charges/search',
+    // https://docs.stripe.com/search#query-fields-for-charges (the card fields do not apply to Amazon Pay)
+    handler: async ({ ctx, params }) => search(ctx, CHARGE_SEARCH, decodeParams(searchParams, params)),
+  },
   {
     method: 'GET',
     path: '/v1/charges/:id',

@@ -4,6 +4,7 @@ import { decodeParams } from '../../params.js';
 import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
 import { listPageForWire } from '../../list.js';
 import { rawJson } from '../../../http/raw-json.js';
+import { search, searchParams, type Searchable } from '../../search.js';
 import {
   createCustomer,
   deleteCustomer,
@@ -23,6 +24,12 @@ registerResource({
 const render = async (ctx: Parameters<typeof expandObject>[0], c: Stripe.Customer | Stripe.DeletedCustomer, expand?: string[]) =>
   'deleted' in c && c.deleted ? c : expandObject(ctx, 'customer', c, expand);
 
+const CUSTOMER_SEARCH: Searchable = {
+  object: 'customer',
+  url: '/v1/customers/search',
+  fields: { created: { kind: 'number' }, email: { kind: 'string', substring: true }, name: { kind: 'string', substring: true }, phone: { kind: 'string', substring: true } },
+};
+
 // https://docs.stripe.com/api/customers
 export const customerRoutes: RouteDef[] = [
   {
@@ -35,6 +42,12 @@ export const customerRoutes: RouteDef[] = [
       checkExpandPaths('customer', p.expand);
       return render(ctx, await createCustomer(ctx, p), p.expand);
     },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/search',
+    // https://docs.stripe.com/search#query-fields-for-customers
+    handler: async ({ ctx, params }) => search(ctx, CUSTOMER_SEARCH, decodeParams(searchParams, params)),
   },
   {
     method: 'GET',

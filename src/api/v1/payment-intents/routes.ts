@@ -1,4 +1,6 @@
+import type Stripe from 'stripe';
 import type { RouteDef } from '../../../http/route.js';
+import { search, searchParams, type Searchable } from '../../search.js';
 import { decodeParams } from '../../params.js';
 import { checkExpandPaths, registerResource } from '../../render.js';
 import { BROWSER_TOP_FIELDS } from '../payment-methods/params.js';
@@ -38,6 +40,13 @@ registerResource({
   },
 });
 
+const PAYMENT_INTENT_SEARCH: Searchable = {
+  object: 'payment_intent',
+  url: '/v1/payment_intents/search',
+  fields: { amount: { kind: 'number' }, created: { kind: 'number' }, currency: { kind: 'string' }, customer: { kind: 'string' }, status: { kind: 'string' } },
+  present: (ctx, pi) => forVersion(ctx, pi as Stripe.PaymentIntent),
+};
+
 // https://docs.stripe.com/api/payment_intents
 export const paymentIntentRoutes: RouteDef[] = [
   {
@@ -48,6 +57,12 @@ export const paymentIntentRoutes: RouteDef[] = [
       checkExpandPaths('payment_intent', p.expand);
       return renderPaymentIntent(ctx, await createPaymentIntent(ctx, p), p.expand);
     },
+  },
+  {
+    method: 'GET',
+    path: '/v1/payment_intents/search',
+    // https://docs.stripe.com/search#query-fields-for-payment-intents
+    handler: async ({ ctx, params }) => search(ctx, PAYMENT_INTENT_SEARCH, decodeParams(searchParams, params)),
   },
   {
     method: 'GET',
