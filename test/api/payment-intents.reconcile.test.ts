@@ -167,6 +167,37 @@ for (const engine of engines()) {
       assert.deepEqual([charge.captured, charge.amount_captured, charge.amount_refunded], [true, 2000, 1000]);
     });
 
+    it('a hold whose capture is under way when it falls due lapses once the processor refuses that capture', async () => {
+      const held = await chargeOffSession(stripe, owner, pm, { capture_method: 'manual', amount: 1300 });
+      let restore = overrideConnector('amazon_pay', failing('captureCharge', 'unreachable'));
+      try {
+        assert.equal((await stripe.paymentIntents.capture(held.id)).status, 'processing');
+      } finally {
+        restore();
+      }
+      r.clock.advance(7 * 24 * 3600 * 1000 + 1_000);
+      await new Promise((res) => setTimeout(res, 500));
+      assert.equal((await stripe.paymentIntents.retrieve(held.id)).status, 'processing', 'the capture under way is left to finish');
+      // The processor now answers that it no longer holds the authorization.
+      restore = overrideConnector('amazon_pay', (inner) => {
+        const w = Object.create(inner) as PaymentConnector;
+        w.captureCharge = async (scope, input) => ({ ...(await inner.getCharge(scope, input.chargeId))!, status: 'canceled' });
+        return w;
+      });
+      try {
+        await pass();
+      } finally {
+        restore();
+      }
+      assert.equal((await stripe.paymentIntents.retrieve(held.id)).status, 'requires_capture', 'the refused capture put it back');
+      r.clock.advance(61_000);
+      const refused = await eventually(() => stripe.paymentIntents.retrieve(held.id), (p) => p.status === 'canceled');
+      assert.equal(refused.status, 'canceled', 'the lapse that waited for the capture followed');
+      assert.equal(refused.cancellation_reason, 'automatic');
+      const charge = await stripe.charges.retrieve(held.latest_charge as string);
+      assert.deepEqual((await eventTypes(stripe, [held.id, charge.id])).slice(-2), ['charge.expired', 'payment_intent.canceled']);
+    });
+
     // Last in this suite: it moves the clock 7 days on.
     it('a lapsing authorization whose release answer was lost is finished at the next start: canceled once, charge.expired once', async () => {
       const held = await chargeOffSession(stripe, owner, pm, { capture_method: 'manual', amount: 1700 });

@@ -28,7 +28,7 @@ const validityMs = () => Number(process.env.ONFILE_AUTHORIZATION_VALIDITY_SECOND
 /** In the transaction that moves the intent to requires_capture. */
 export async function scheduleAuthorizationExpiry(t: Sql, ctx: CallContext, paymentIntentId: string): Promise<void> {
   const due = ctx.deps.clock.nowMs() + validityMs();
-  // A capture the processor refused puts the intent back in requires_capture: it keeps its first due time.
+  // One authorization per intent; should the row be there already, it keeps its due time.
   await t.run('INSERT INTO authorization_expiries (payment_intent_id, account_id, livemode, due_ms, attempts) VALUES (?, ?, ?, ?, 0) ON CONFLICT (payment_intent_id) DO NOTHING', [
     paymentIntentId,
     ctx.scope.accountId,
@@ -42,15 +42,23 @@ export function expireDueAuthorizations(deps: Deps, limit = 50): Promise<number>
   return runDue(deps, { table: 'authorization_expiries', idColumn: 'payment_intent_id' }, limit, expireOne);
 }
 
+/** How long a lapse waits for a capture or release under way at its due time. */
+const RECHECK_MS = 60_000;
+
 async function expireOne(ctx: CallContext, paymentIntentId: string): Promise<boolean> {
   let op: Operation | null = null;
   await ctx.deps.store.tx(async (t) => {
     op = null;
-    const { changes } = await t.run('DELETE FROM authorization_expiries WHERE payment_intent_id = ?', [paymentIntentId]);
-    if (changes !== 1) return;
     const row = await findPaymentIntent(t, ctx, paymentIntentId);
-    // Captured or canceled meanwhile (or a capture under way, which settles it): nothing lapses.
-    if (!row || row.data.status !== 'requires_capture') return;
+    if (row?.data.status === 'processing') {
+      // A capture (or a cancel's release) is under way: should the processor refuse the capture, the
+      // intent is back in requires_capture and its hold must still lapse.
+      await t.run('UPDATE authorization_expiries SET due_ms = ? WHERE payment_intent_id = ?', [ctx.deps.clock.nowMs() + RECHECK_MS, paymentIntentId]);
+      return;
+    }
+    const { changes } = await t.run('DELETE FROM authorization_expiries WHERE payment_intent_id = ?', [paymentIntentId]);
+    // Another process took it, or the intent was captured or canceled meanwhile: nothing lapses.
+    if (changes !== 1 || !row || row.data.status !== 'requires_capture') return;
     op = await startRelease(t, ctx, row, { cancellationReason: 'automatic', expired: true });
   });
   const started = op as Operation | null;
