@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
+import { engines, forgetAnswer, raw, startTestServer, type TestServer } from '../support/harness.js';
 
 const RFC3339_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -245,11 +245,7 @@ for (const engine of engines()) {
       const body = { display_name: 'Crash', contact_email: 'crash@example.com', configuration: { customer: {} }, include: ['configuration.customer', 'identity'] };
       const one = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: body, headers: { 'idempotency-key': k } });
       assert.equal(one.status, 200, one.text);
-      // The state a crash right after that commit leaves: the key running, with no answer stored.
-      await s.server.store.tx((t) =>
-        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, k]),
-      );
-      s.clock.advance(61_000);
+      await forgetAnswer(s, k);
       const retry = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: body, headers: { 'idempotency-key': k } });
       assert.equal(retry.status, 200, retry.text);
       assert.equal(retry.headers.get('idempotent-replayed'), 'true');
@@ -263,10 +259,7 @@ for (const engine of engines()) {
       const dest = { name: 'crash', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v2.core.account.created'], webhook_endpoint: { url: 'https://example.com/thin' }, include: ['webhook_endpoint.url', 'webhook_endpoint.signing_secret'] };
       const created = await raw(s.url, 'POST', '/v2/core/event_destinations', { key: s.sk, json: dest, headers: { 'idempotency-key': dk } });
       assert.equal(created.status, 200, created.text);
-      await s.server.store.tx((t) =>
-        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, dk]),
-      );
-      s.clock.advance(61_000);
+      await forgetAnswer(s, dk);
       const recovered = await raw(s.url, 'POST', '/v2/core/event_destinations', { key: s.sk, json: dest, headers: { 'idempotency-key': dk } });
       assert.equal(recovered.status, 200, recovered.text);
       assert.equal(recovered.body.id, created.body.id);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
+import { engines, forgetAnswer, raw, startTestServer, type TestServer } from '../support/harness.js';
 import { beginIdempotent, finishIdempotent } from '../../src/http/idempotency.js';
 import { onEventInserted } from '../../src/events/hooks.js';
 
@@ -184,10 +184,8 @@ for (const engine of engines()) {
         [s.account.id, k],
       );
       assert.deepEqual({ ...recorded }, { object_type: 'customer', object_id: one.body.id }, 'the state-change transaction recorded its object');
-      // Put the key back in the state a crash right after that commit leaves: running, no response.
-      await s.server.store.tx((t) =>
-        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, k]),
-      );
+      // The state a crash right after that commit leaves; the first request's lock has not lapsed yet.
+      await forgetAnswer(s, k, false);
       await s.stripe.customers.update(one.body.id, { name: 'After' });
       const tooSoon = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form, headers: { 'idempotency-key': k } });
       assert.equal(tooSoon.status, 409, 'within the lock the first request may still be running');
@@ -208,10 +206,7 @@ for (const engine of engines()) {
       const form = 'type=amazon_pay&metadata[order]=crash';
       const one = await raw(s.url, 'POST', '/v1/payment_methods', { key: s.sk, form, headers: { 'idempotency-key': k } });
       assert.equal(one.status, 200, one.text);
-      await s.server.store.tx((t) =>
-        t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, k]),
-      );
-      s.clock.advance(61_000);
+      await forgetAnswer(s, k);
       const retry = await raw(s.url, 'POST', '/v1/payment_methods', { key: s.sk, form, headers: { 'idempotency-key': k } });
       assert.equal(retry.status, 200, retry.text);
       assert.equal(retry.headers.get('idempotent-replayed'), 'true');

@@ -128,3 +128,15 @@ export async function raw<T = any>(
   }
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
+
+/**
+ * Puts an idempotency key of the server's default account back in the state a crash right after its
+ * request's commit leaves: running, with no answer stored. The first request's lock lapses after a
+ * minute; `lapse` moves the clock past it.
+ */
+export async function forgetAnswer(s: TestServer, key: string, lapse = true): Promise<void> {
+  await s.server.store.tx((t) =>
+    t.run("UPDATE idempotency_keys SET state = 'running', response_status = NULL, response_body = NULL WHERE account_id = ? AND key = ?", [s.account.id, key]),
+  );
+  if (lapse) s.clock.advance(61_000);
+}
