@@ -22,7 +22,7 @@ class Fixtures {
   ) {}
 
   /** Accounts v2 (customer configuration) emit thin v2 events; `then` is what happens after the create. */
-  async account(then: 'none' | 'update' | 'configure' | 'close'): Promise<Stripe.V2.Core.Account> {
+  async account(then: 'none' | 'update' | 'configure' | 'defaults' | 'identity' | 'close'): Promise<Stripe.V2.Core.Account> {
     const acct = await this.stripe.v2.core.accounts.create({ display_name: 'Jenny Rosen', contact_email: 'jenny.rosen@example.com', configuration: { customer: {} } });
     this.say(`v2.core.accounts.create -> ${acct.id}`);
     if (then === 'update') {
@@ -32,6 +32,12 @@ class Fixtures {
       const shipping = { name: 'Jenny Rosen', address: { line1: '510 Townsend St', city: 'San Francisco', country: 'us' } };
       await this.stripe.v2.core.accounts.update(acct.id, { configuration: { customer: { shipping } } });
       this.say(`v2.core.accounts.update (configuration.customer) -> ${acct.id}`);
+    } else if (then === 'defaults') {
+      await this.stripe.v2.core.accounts.update(acct.id, { defaults: { locales: ['en-GB'] } } as Stripe.V2.Core.AccountUpdateParams);
+      this.say(`v2.core.accounts.update (defaults) -> ${acct.id}`);
+    } else if (then === 'identity') {
+      await this.stripe.v2.core.accounts.update(acct.id, { identity: { country: 'us', entity_type: 'individual' } } as Stripe.V2.Core.AccountUpdateParams);
+      this.say(`v2.core.accounts.update (identity) -> ${acct.id}`);
     } else if (then === 'close') {
       await this.stripe.v2.core.accounts.close(acct.id, { applied_configurations: ['customer'] });
       this.say(`v2.core.accounts.close -> ${acct.id}`);
@@ -181,6 +187,8 @@ const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
   'v2.core.account.created': (f) => f.account('none'),
   'v2.core.account.updated': (f) => f.account('update'),
   'v2.core.account[configuration.customer].updated': (f) => f.account('configure'),
+  'v2.core.account[defaults].updated': (f) => f.account('defaults'),
+  'v2.core.account[identity].updated': (f) => f.account('identity'),
   'v2.core.account.closed': (f) => f.account('close'),
 };
 

@@ -27,6 +27,8 @@ export const TRIGGERABLE = [
   'v2.core.account.created',
   'v2.core.account.updated',
   'v2.core.account[configuration.customer].updated',
+  'v2.core.account[defaults].updated',
+  'v2.core.account[identity].updated',
   'v2.core.account.closed',
 ];
 

@@ -121,6 +121,26 @@ for (const engine of engines()) {
       await assert.rejects(other.stripe.v2.core.events.retrieve(created.id), (e: Stripe.errors.StripeError) => e.statusCode === 404);
     });
 
+    it('an update of defaults or identity also makes v2.core.account[defaults].updated (with its changes) or [identity].updated', async () => {
+      const a = await s.newAccount();
+      const sections = ['v2.core.account[defaults].updated', 'v2.core.account[identity].updated', 'v2.core.account[configuration.customer].updated'];
+      const dest = await destination(a.stripe, 'sections', sections);
+      const acct = await a.stripe.v2.core.accounts.create({ display_name: 'Sections', configuration: { customer: {} } });
+      await a.stripe.v2.core.accounts.update(acct.id, { display_name: 'Neither' });
+      await a.stripe.v2.core.accounts.update(acct.id, { defaults: { locales: ['fr-FR'] } } as Stripe.V2.Core.AccountUpdateParams);
+      await a.stripe.v2.core.accounts.update(acct.id, { identity: { country: 'fr', entity_type: 'individual' } } as Stripe.V2.Core.AccountUpdateParams);
+      await rx.waitFor(() => to('sections')().length === 2, 10_000, 'two section events');
+      await new Promise((r) => setTimeout(r, 300));
+      const notes = to('sections')().map((r) => a.stripe.parseEventNotification(r.body, r.headers['stripe-signature'] as string, dest.webhook_endpoint!.signing_secret!));
+      assert.deepEqual(notes.map((n) => n.type).sort(), ['v2.core.account[defaults].updated', 'v2.core.account[identity].updated'], 'none for an update of neither');
+      const defaults = await notes.find((n) => n.type === 'v2.core.account[defaults].updated')!.fetchEvent();
+      assert.deepEqual(defaults.changes, { before: { defaults: { locales: [] } }, after: { defaults: { locales: ['fr-FR'] } } });
+      const identity = await notes.find((n) => n.type === 'v2.core.account[identity].updated')!.fetchEvent();
+      assert.equal(identity.changes, undefined);
+      const all = (await a.stripe.v2.core.events.list({ object_id: acct.id })).data.map((e) => e.type);
+      assert.equal(all.filter((t) => t === 'v2.core.account.updated').length, 3, 'each update still makes v2.core.account.updated');
+    });
+
     it('delivers only the enabled types; disable stops deliveries, enable resumes them; ping reaches that destination alone', async () => {
       const a = await s.newAccount();
       const onlyCreated = await destination(a.stripe, 'created', ['v2.core.account.created']);

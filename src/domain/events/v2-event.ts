@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { fieldChanges, sameJson } from '../shared/changes.js';
 
 /**
  * API v2 events (https://docs.stripe.com/event-destinations#thin-payload). v2 resources emit thin
@@ -47,6 +48,8 @@ export const V2_EVENT_TYPES = [
   'v2.core.account.created',
   'v2.core.account.updated',
   'v2.core.account[configuration.customer].updated',
+  'v2.core.account[defaults].updated',
+  'v2.core.account[identity].updated',
   'v2.core.event_destination.ping',
 ] as const;
 export type V2EventType = (typeof V2_EVENT_TYPES)[number];
@@ -71,7 +74,28 @@ export function thinDeliveryBody(event: V2Event): string {
   return JSON.stringify(thinNotification(event), null, 2);
 }
 
-/** Fields of the stored account that, when changed, also make `v2.core.account[configuration.customer].updated`. */
-export function customerConfigurationChanged(before: { configuration: { customer: unknown } }, after: { configuration: { customer: unknown } }): boolean {
-  return JSON.stringify(before.configuration.customer) !== JSON.stringify(after.configuration.customer);
+/**
+ * The sections of an Account whose change makes an event of its own besides `v2.core.account.updated`.
+ * Of these, Stripe lists `[defaults]` among the types that carry `changes`
+ * (https://docs.stripe.com/changelog/clover/2025-11-17/thin-events-changes); they are the changes of
+ * that section's fields (unverified: Stripe gives no example).
+ */
+const SECTION_EVENTS: { type: V2EventType; section: (a: AccountSections) => unknown; withChanges?: 'defaults' }[] = [
+  { type: 'v2.core.account[configuration.customer].updated', section: (a) => a.configuration.customer },
+  { type: 'v2.core.account[defaults].updated', section: (a) => a.defaults, withChanges: 'defaults' },
+  { type: 'v2.core.account[identity].updated', section: (a) => a.identity },
+];
+
+interface AccountSections {
+  configuration: { customer: unknown };
+  defaults: unknown;
+  identity: unknown;
+}
+
+/** The section events an update makes, in a fixed order, each with its `changes` when its type carries them. */
+export function sectionEvents(before: AccountSections, after: AccountSections): { type: V2EventType; changes?: V2Changes }[] {
+  return SECTION_EVENTS.filter((e) => !sameJson(e.section(before), e.section(after))).map((e) => ({
+    type: e.type,
+    changes: e.withChanges ? fieldChanges({ [e.withChanges]: before[e.withChanges] }, { [e.withChanges]: after[e.withChanges] }) : undefined,
+  }));
 }

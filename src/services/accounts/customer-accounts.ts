@@ -1,5 +1,5 @@
 import { accountObject, emitV2Event } from '../../events/emit-v2.js';
-import { customerConfigurationChanged } from '../../domain/events/v2-event.js';
+import { sectionEvents } from '../../domain/events/v2-event.js';
 import { errors } from '../../errors/catalogue.js';
 import { fieldChanges, sameJson } from '../../domain/shared/changes.js';
 import { newId, newToken } from '../../lib/ids.js';
@@ -114,7 +114,7 @@ export async function updateCustomerAccount(ctx: CallContext, id: string, p: Acc
     if (sameJson(next, row.data)) return row.data;
     await updateObject(t, ctx.scope, row, { data: next, ...columns(next) });
     await emitV2Event(t, ctx, 'v2.core.account.updated', accountObject(id), { changes: fieldChanges(row.data, next) });
-    if (customerConfigurationChanged(row.data, next)) await emitV2Event(t, ctx, 'v2.core.account[configuration.customer].updated', accountObject(id));
+    for (const e of sectionEvents(row.data, next)) await emitV2Event(t, ctx, e.type, accountObject(id), { changes: e.changes });
     return next;
   });
 }
