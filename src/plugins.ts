@@ -13,7 +13,7 @@ import { refundSettlementWorker } from './services/refunds/settle.js';
 /** Non-API HTTP surfaces (hosted pages, the /v3/ browser library, onfile's admin routes). */
 export const plugins: ((app: FastifyInstance, deps: Deps) => void | Promise<void>)[] = [adminPlugin, hostedPagesPlugin, browserLibraryPlugin];
 
-/** Background workers (webhook dispatcher, refund settlement, reconciler); each returns its stop function. */
+/** Background workers (webhook dispatcher, event retention, reconciler, idempotency retention, refund settlement, lapsing authorizations); each returns its stop function. */
 const workers: ((deps: Deps) => () => Promise<void>)[] = [(deps) => startDispatcher(deps), (deps) => startRetention(deps), reconcilerWorker, idempotencyRetentionWorker, refundSettlementWorker, authorizationExpiryWorker];
 
 export function startBackground(deps: Deps): () => Promise<void> {
