@@ -9,6 +9,7 @@ import { chargeRoutes } from './v1/charges/routes.js';
 import { balanceTransactionRoutes } from './v1/charges/balance-transactions.js';
 import { refundRoutes } from './v1/refunds/routes.js';
 import { balanceRoutes } from './v1/balance/routes.js';
+import { accountRoutes } from './v1/account/routes.js';
 import { eventRoutes } from './v1/events/routes.js';
 import { webhookEndpointRoutes } from './v1/webhook-endpoints/routes.js';
 import { accountV2Routes } from './v2/core/accounts/routes.js';
@@ -17,5 +18,5 @@ import { eventV2Routes } from './v2/core/events/routes.js';
 
 /** Every API route, v1 and v2. Each resource module exports its own table. */
 export function allRoutes(): RouteDef[] {
-  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...balanceTransactionRoutes, ...balanceRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes, ...eventDestinationRoutes, ...eventV2Routes];
+  return [...customerRoutes, ...paymentMethodRoutes, ...mandateRoutes, ...setupIntentRoutes, ...setupAttemptRoutes, ...paymentIntentRoutes, ...chargeRoutes, ...balanceTransactionRoutes, ...balanceRoutes, ...accountRoutes, ...refundRoutes, ...eventRoutes, ...webhookEndpointRoutes, ...accountV2Routes, ...eventDestinationRoutes, ...eventV2Routes];
 }
