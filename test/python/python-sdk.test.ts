@@ -87,6 +87,15 @@ for (const engine of engines()) {
       assert.deepEqual(found.all, [...made].reverse());
     });
 
+    it("retrieves the key's account and its balance", async () => {
+      const got = await python(s, ['account']);
+      assert.equal(got.account, s.account.id);
+      assert.equal(got.default_currency, 'usd');
+      const balance = await s.stripe.balance.retrieve();
+      assert.deepEqual(got.pending, balance.pending.map((b) => [b.currency, b.amount]));
+      assert.deepEqual(got.available, balance.available.map((b) => [b.currency, b.amount]));
+    });
+
     it('reports a later decline as a CardError carrying the PaymentIntent', async () => {
       const setup = await python(s, ['setup']);
       await answerHostedPage(setup.redirect_url, 'authorize_decline_later');

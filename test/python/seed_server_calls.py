@@ -9,6 +9,7 @@ Node test, which checks the same state through the official Node SDK. The browse
     seed_server_calls.py charge CUSTOMER SETI      charge the saved method off-session
     seed_server_calls.py detach PAYMENT_METHOD     detach it (the mandate becomes inactive)
     seed_server_calls.py search EMAIL_PART         customers whose email contains it (Search API)
+    seed_server_calls.py account                   the key's account and its balance
 """
 import json
 import os
@@ -133,6 +134,18 @@ def search(email_part):
     emit({"first": [c.id for c in first.data], "has_more": first.has_more, "all": walked})
 
 
+def account():
+    acct = stripe.Account.retrieve()
+    balance = stripe.Balance.retrieve()
+    assert acct.object == "account" and balance.object == "balance"
+    emit({
+        "account": acct.id,
+        "default_currency": acct.default_currency,
+        "pending": [[b.currency, b.amount] for b in balance.pending],
+        "available": [[b.currency, b.amount] for b in balance.available],
+    })
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"setup": setup, "charge": charge, "detach": detach, "search": search}[command](*args)
+    {"setup": setup, "charge": charge, "detach": detach, "search": search, "account": account}[command](*args)
