@@ -143,6 +143,9 @@ export const errors = {
   amountToCaptureTooLarge: (capturable: number) =>
     invalid(400, `The amount_to_capture must be less than or equal to the PaymentIntent's amount_capturable (${capturable}).`, 'amount_too_large', 'amount_to_capture'),
   /** (unverified wording) */
+  // Stripe's words for a request naming another account from an account that is no Connect platform.
+  notAConnectPlatform: (account: string) =>
+    invalid(400, `Only Stripe Connect platforms can work with other accounts (Stripe-Account: ${account}); onfile emulates no Connect platform, so a key works with its own account only.`),
   testModeOnly: () => invalid(400, 'This onfile test helper works in test mode only: use a test mode secret key (sk_test_…).'),
   captureRefused: () => invalid(400, 'The authorization could not be captured: the payment method provider no longer holds it.', 'charge_expired_for_capture'),
   /** (unverified wording) */

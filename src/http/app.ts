@@ -175,10 +175,16 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
       if (typeof all[INVALID_QUERY] === 'string') throw errors.formTooComplex(all[INVALID_QUERY]);
       const keyParam = all.key;
       const versionParam = all._stripe_version;
+      const accountParam = all._stripe_account;
       for (const p of TRANSPORT_PARAMS) delete all[p];
       const apiKey = Authenticator.keyFrom(req.headers.authorization, keyParam);
       const caller = await auth.authenticate(apiKey);
       if (caller.key.kind === 'publishable' && !route.publishable) throw errors.publishableKeyNotAllowed();
+      // Connect's "on behalf of" (the Stripe-Account header, Stripe.js's `stripeAccount`): onfile's
+      // accounts are no Connect platforms, so only the key's own account may be named.
+      const accountHeader = req.headers['stripe-account'];
+      const onBehalfOf = (Array.isArray(accountHeader) ? accountHeader[0] : accountHeader) || (typeof accountParam === 'string' ? accountParam : undefined);
+      if (onBehalfOf && onBehalfOf !== caller.account.id) throw errors.notAConnectPlatform(onBehalfOf);
 
       const headerVersion = req.headers['stripe-version'];
       const requested = (Array.isArray(headerVersion) ? headerVersion[0] : headerVersion) || (typeof versionParam === 'string' ? versionParam : undefined);

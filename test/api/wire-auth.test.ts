@@ -86,6 +86,25 @@ for (const engine of engines()) {
       assert.equal((mine as Stripe.Customer).name, null, 'the other account changed nothing');
     });
 
+    it("refuses to act on behalf of another account (Stripe-Account, _stripe_account): no account here is a Connect platform", async () => {
+      const other = await s.newAccount();
+      const viaSdk = sdk(s.server.port, s.sk, { stripeAccount: other.account.id });
+      await assert.rejects(
+        viaSdk.customers.retrieve(customerId),
+        (e: Stripe.errors.StripeError) => e.type === 'StripeInvalidRequestError' && e.statusCode === 400 && /^Only Stripe Connect platforms can work with other accounts/.test(e.message),
+      );
+      const viaParam = await raw(s.url, 'GET', `/v1/customers/${customerId}?_stripe_account=${other.account.id}`, { key: s.sk });
+      assert.equal(viaParam.status, 400);
+      // Nothing was created under either account by a refused create.
+      const refusedCreate = await raw(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'email=behalf%40example.com', headers: { 'stripe-account': other.account.id } });
+      assert.equal(refusedCreate.status, 400);
+      assert.equal((await s.stripe.customers.list({ email: 'behalf@example.com' })).data.length, 0);
+      assert.equal((await other.stripe.customers.list({ email: 'behalf@example.com' })).data.length, 0);
+      // Naming the key's own account is the same as naming none.
+      const own = sdk(s.server.port, s.sk, { stripeAccount: s.account.id });
+      assert.equal((await own.customers.retrieve(customerId)).id, customerId);
+    });
+
     it('lets a key created after a failed lookup work at once (unknown keys are not cached)', async () => {
       const bad = await raw(s.url, 'GET', '/v1/customers', { key: 'sk_test_notyetcreated' });
       assert.equal(bad.status, 401);
