@@ -1,4 +1,5 @@
 import type { Deps } from '../services/context.js';
+import { pollingWorker } from '../lib/polling-worker.js';
 import { reconcilePass } from './operations.js';
 
 /**
@@ -10,22 +11,10 @@ export function reconcilerWorker(deps: Deps): () => Promise<void> {
   const intervalMs = Number(process.env.ONFILE_RECONCILE_INTERVAL_MS ?? 5_000);
   const graceMs = Number(process.env.ONFILE_RECONCILE_GRACE_MS ?? 10_000);
   const log = (msg: string, err?: unknown) => console.error(msg, err instanceof Error ? err.message : (err ?? ''));
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = reconcilePass(deps, { graceMs: 0, everything: true, log }).catch((err) => log('reconciler: start-up pass failed', err));
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = reconcilePass(deps, { graceMs, log })
-        .catch((err) => log('reconciler: pass failed', err))
-        .finally(schedule);
-    }, intervalMs);
-    timer.unref();
-  };
-  void running.finally(schedule);
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  let startUp = true;
+  return pollingWorker('reconciler', intervalMs, () => {
+    const opts = startUp ? { graceMs: 0, everything: true, log } : { graceMs, log };
+    startUp = false;
+    return reconcilePass(deps, opts);
+  });
 }
