@@ -20,10 +20,11 @@ export interface ResourceKind {
   load?: (ctx: CallContext, id: string) => Promise<Record<string, unknown> | undefined>;
   /**
    * The answer to a retry whose first request committed its change but died before storing its
-   * answer: the object as it is now, rendered as that request asked (v2's `include`). Without it,
-   * the object loaded as for expansion, expanded as the request asked.
+   * answer: the object as it is now, rendered as that request asked (v2's `include`). `routePath`
+   * is the route's pattern (`/v1/webhook_endpoints`), which tells a create from an update. Without
+   * it, the object loaded as for expansion, expanded as the request asked.
    */
-  answerRecovered?: (ctx: CallContext, id: string, params: unknown) => Promise<unknown>;
+  answerRecovered?: (ctx: CallContext, id: string, params: unknown, routePath: string) => Promise<unknown>;
 }
 
 /** The `include` of a v2 request's JSON body, as far as it is a list of strings. */

@@ -237,7 +237,7 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
           );
           if (outcome.kind === 'replay') return sendReplay(reply, outcome);
           if (outcome.kind === 'recover') {
-            const recovered = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, v2 ? (req.body ?? null) : all));
+            const recovered = JSON.stringify(await recoveredObject(ctx, outcome.objectType, outcome.objectId, v2 ? (req.body ?? null) : all, route.path));
             await finishIdempotent(deps.store, scope, idemKey, req.stripeRequestId, 200, recovered, true);
             return sendReplay(reply, { kind: 'replay', status: 200, body: recovered, originalRequestId: outcome.originalRequestId });
           }
@@ -310,9 +310,9 @@ function sendReplay(reply: FastifyReply, outcome: Replay): FastifyReply {
  * The current state of the object a crashed request committed, rendered as a retrieve would
  * (v1 `expand` honoured when valid). Used once per such key; the answer is then stored as usual.
  */
-async function recoveredObject(ctx: CallContext, objectType: string, id: string, params: unknown): Promise<unknown> {
+async function recoveredObject(ctx: CallContext, objectType: string, id: string, params: unknown, routePath: string): Promise<unknown> {
   const answer = resourceKind(objectType)?.answerRecovered;
-  if (answer) return answer(ctx, id, params);
+  if (answer) return answer(ctx, id, params, routePath);
   const expand = (params as { expand?: unknown } | null)?.expand;
   const loaded = (await loadForExpand(ctx, objectType, id)) ?? (await getObject(ctx.deps.store.read, ctx.scope, objectType, id))?.data;
   if (!loaded) return { id, object: objectType };

@@ -214,6 +214,32 @@ for (const engine of engines()) {
       assert.deepEqual(retry.body, one.body);
     });
 
+    it('after a crash between the committed create and its stored answer, a webhook endpoint create answers with its signing secret; an update never shows it', async () => {
+      const k = key();
+      const form = 'url=https%3A%2F%2Fexample.com%2Fcrash&enabled_events[]=customer.created';
+      const one = await raw(s.url, 'POST', '/v1/webhook_endpoints', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(one.status, 200, one.text);
+      assert.match(one.body.secret, /^whsec_/);
+      await forgetAnswer(s, k);
+      const retry = await raw(s.url, 'POST', '/v1/webhook_endpoints', { key: s.sk, form, headers: { 'idempotency-key': k } });
+      assert.equal(retry.status, 200, retry.text);
+      assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(retry.body, one.body, 'the secret is the only place the caller learns it, so the recovered create shows it');
+      assert.equal((await s.stripe.webhookEndpoints.list({ limit: 100 })).data.filter((e) => e.id === one.body.id).length, 1);
+
+      const uk = key();
+      const update = 'description=changed';
+      const updated = await raw(s.url, 'POST', `/v1/webhook_endpoints/${one.body.id}`, { key: s.sk, form: update, headers: { 'idempotency-key': uk } });
+      assert.equal(updated.status, 200, updated.text);
+      assert.equal(updated.body.secret, undefined);
+      await forgetAnswer(s, uk);
+      const retriedUpdate = await raw(s.url, 'POST', `/v1/webhook_endpoints/${one.body.id}`, { key: s.sk, form: update, headers: { 'idempotency-key': uk } });
+      assert.equal(retriedUpdate.status, 200, retriedUpdate.text);
+      assert.equal(retriedUpdate.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(retriedUpdate.body, updated.body, 'an update answers without the secret, recovered or not');
+      await s.stripe.webhookEndpoints.del(one.body.id);
+    });
+
     it('after a crash before anything committed, a retry executes the request', async () => {
       const k = key();
       const scope = { accountId: s.account.id, livemode: false };

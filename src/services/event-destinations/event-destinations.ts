@@ -6,7 +6,7 @@ import { isV2EventType, type V2Event } from '../../domain/events/v2-event.js';
 import type { StoredEventDestination } from '../../domain/event-destinations/event-destination.js';
 import { getObject, insertObject, updateObject, type StoredObject } from '../../storage/repos/objects.js';
 import { cancelPendingForEndpoint } from '../../storage/repos/deliveries.js';
-import { deleteEndpointRow, type EndpointInternal } from '../../storage/repos/webhooks.js';
+import { currentSecret, deleteEndpointRow, type EndpointInternal } from '../../storage/repos/webhooks.js';
 import type { Sql } from '../../storage/sql.js';
 import { destinationObject, emitV2Event } from '../../events/emit-v2.js';
 import { checkUrl } from '../webhook-endpoints/webhook-endpoints.js';
@@ -73,6 +73,16 @@ export async function createEventDestination(ctx: CallContext, p: CreateEventDes
     return destination;
   });
   return { destination, secret };
+}
+
+/**
+ * For a retry whose first attempt committed but never stored its answer: the destination and its
+ * current signing secret. Only a create may include the secret, so a recovered create shows it as
+ * its first answer would have; undefined when the destination is gone.
+ */
+export async function recoveredEventDestination(ctx: CallContext, id: string): Promise<{ destination: StoredEventDestination; secret?: string } | undefined> {
+  const row = await getObject<StoredEventDestination, EndpointInternal>(ctx.deps.store.read, ctx.scope, EVENT_DESTINATION_TYPE, id);
+  return row && { destination: row.data, secret: currentSecret(row.internal) };
 }
 
 export async function retrieveEventDestination(ctx: CallContext, id: string): Promise<StoredEventDestination> {

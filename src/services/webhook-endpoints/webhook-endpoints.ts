@@ -5,7 +5,7 @@ import { applyMetadata } from '../../domain/shared/metadata.js';
 import { isKnownApiVersion, KNOWN_API_VERSIONS } from '../../domain/shared/api-versions.js';
 import { isKnownEventType } from '../../webhooks/event-types.js';
 import { getObject, insertObject, updateObject } from '../../storage/repos/objects.js';
-import { countEndpoints, deleteEndpointRow, type EndpointInternal } from '../../storage/repos/webhooks.js';
+import { countEndpoints, currentSecret, deleteEndpointRow, type EndpointInternal } from '../../storage/repos/webhooks.js';
 import { cancelPendingForEndpoint } from '../../storage/repos/deliveries.js';
 import type { Sql } from '../../storage/sql.js';
 import { nowSeconds, type CallContext } from '../context.js';
@@ -88,6 +88,18 @@ async function requireEndpoint(t: Sql, ctx: CallContext, id: string) {
 
 export async function retrieveWebhookEndpoint(ctx: CallContext, id: string): Promise<Stripe.WebhookEndpoint> {
   return (await requireEndpoint(ctx.deps.store.read, ctx, id)).data;
+}
+
+/**
+ * The answer to a retry whose first attempt committed but never stored its answer. A create's shows
+ * the signing secret, as the create does: that answer is the only place the caller learns it.
+ * Undefined when the endpoint is gone.
+ */
+export async function recoveredWebhookEndpoint(ctx: CallContext, id: string, byCreate: boolean): Promise<Stripe.WebhookEndpoint | undefined> {
+  const row = await getObject<Stripe.WebhookEndpoint, EndpointInternal>(ctx.deps.store.read, ctx.scope, 'webhook_endpoint', id);
+  if (!row) return undefined;
+  const secret = byCreate ? currentSecret(row.internal) : undefined;
+  return secret === undefined ? row.data : withSecret(row.data, secret);
 }
 
 export async function updateWebhookEndpoint(ctx: CallContext, id: string, p: UpdateWebhookEndpoint): Promise<Stripe.WebhookEndpoint> {

@@ -11,6 +11,11 @@ export interface EndpointInternal {
   failing_since: number | null;
 }
 
+/** The secret that signs from now on (rolled ones only sign beside it until they expire). */
+export function currentSecret(internal: EndpointInternal): string | undefined {
+  return internal.secrets.find((s) => s.expires_at === null)?.secret;
+}
+
 interface TargetRow {
   type: string;
   data: string;

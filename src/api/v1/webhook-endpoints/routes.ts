@@ -5,18 +5,28 @@ import { listPageForWire } from '../../list.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
+  recoveredWebhookEndpoint,
   retrieveWebhookEndpoint,
   updateWebhookEndpoint,
 } from '../../../services/webhook-endpoints/webhook-endpoints.js';
 import { createWebhookEndpointParams, listWebhookEndpointParams, retrieveWebhookEndpointParams, updateWebhookEndpointParams } from './params.js';
 
-registerResource({ object: 'webhook_endpoint', expandable: {} });
+const CREATE_PATH = '/v1/webhook_endpoints';
+
+registerResource({
+  object: 'webhook_endpoint',
+  expandable: {},
+  // A retried create answers with the signing secret, as the create does; an update never shows it.
+  answerRecovered: async (ctx, id, _params, routePath) => {
+    return (await recoveredWebhookEndpoint(ctx, id, routePath === CREATE_PATH)) ?? { id, object: 'webhook_endpoint' };
+  },
+});
 
 // https://docs.stripe.com/api/webhook_endpoints — secret keys only.
 export const webhookEndpointRoutes: RouteDef[] = [
   {
     method: 'POST',
-    path: '/v1/webhook_endpoints',
+    path: CREATE_PATH,
     handler: async ({ ctx, params }) => {
       const p = decodeParams(createWebhookEndpointParams, params);
       checkExpandPaths('webhook_endpoint', p.expand);

@@ -5,12 +5,12 @@ import {
   deleteEventDestination,
   EVENT_DESTINATION_TYPE,
   pingEventDestination,
+  recoveredEventDestination,
   retrieveEventDestination,
   setEventDestinationStatus,
   updateEventDestination,
 } from '../../../../services/event-destinations/event-destinations.js';
 import { decodeJson } from '../../json-params.js';
-import { getObject } from '../../../../storage/repos/objects.js';
 import { includeOf, registerResource } from '../../../render.js';
 import { decodePageToken, v2ListPage } from '../../list.js';
 import { INCLUDABLE } from '../../../../domain/event-destinations/event-destination.js';
@@ -20,10 +20,11 @@ registerResource({
   object: 'v2.core.event_destination',
   storedType: EVENT_DESTINATION_TYPE,
   expandable: {},
-  // The signing secret is shown in a create's own answer only, never again.
+  // A retried create answers as the create would have, its signing secret included when asked for
+  // (the only request whose `include` may name it).
   answerRecovered: async (ctx, id, params) => {
-    const row = await getObject<StoredEventDestination>(ctx.deps.store.read, ctx.scope, EVENT_DESTINATION_TYPE, id);
-    return row ? renderEventDestination(row.data, includeOf(params)) : { id, object: 'v2.core.event_destination' };
+    const found = await recoveredEventDestination(ctx, id);
+    return found ? renderEventDestination(found.destination, includeOf(params), found.secret) : { id, object: 'v2.core.event_destination' };
   },
 });
 
