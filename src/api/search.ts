@@ -1,4 +1,5 @@
 import { errors } from '../errors/catalogue.js';
+import { sha256Hex } from '../lib/crypto.js';
 import { listObjects } from '../storage/repos/objects.js';
 import { matchesSearch, parseSearchQuery, SearchQueryError, type SearchFields, type SearchQuery } from '../domain/search/query.js';
 import type { CallContext } from '../services/context.js';
@@ -42,7 +43,7 @@ const BATCH = 200;
  * objects of the type, newest first, and keeps those the query matches, so a search costs time in
  * proportion to the objects it reads past (a list with filters does not), and what was just written
  * is found at once (Stripe's search may take a minute to see it). `page` is the place the previous
- * page stopped.
+ * page stopped, and it names its query: with another query it is refused, not read as a place in it.
  */
 export async function search<T extends object>(ctx: CallContext, s: Searchable, args: SearchArgs): Promise<SearchResult<T>> {
   if (args.query === undefined) throw errors.parameterMissing('query');
@@ -57,7 +58,7 @@ export async function search<T extends object>(ctx: CallContext, s: Searchable, 
     throw err;
   }
   const limit = args.limit ?? 10;
-  const after = args.page === undefined ? undefined : decodePage(args.page);
+  const after = args.page === undefined ? undefined : decodePage(args.page, args.query);
   const found: { seq: number; data: T }[] = [];
   await scan<T>(ctx, s, query, after, (seq, data) => {
     found.push({ seq, data });
@@ -78,7 +79,7 @@ export async function search<T extends object>(ctx: CallContext, s: Searchable, 
     object: 'search_result',
     data: s.present ? list.data.map((d) => s.present!(ctx, d) as T) : list.data,
     has_more: hasMore,
-    next_page: hasMore ? encodePage(page[page.length - 1].seq) : null,
+    next_page: hasMore ? encodePage(page[page.length - 1].seq, args.query) : null,
     url: s.url,
   };
   if (total !== undefined) result.total_count = total;
@@ -98,16 +99,26 @@ async function scan<T>(ctx: CallContext, s: Searchable, query: SearchQuery, afte
   }
 }
 
-function encodePage(seq: number): string {
-  return Buffer.from(JSON.stringify(['onfile', seq])).toString('base64url');
+/** A short digest of the query text, so that a page cannot be carried over to another query. */
+function queryTag(query: string): string {
+  return sha256Hex(query).slice(0, 16);
 }
 
-function decodePage(page: string): number {
+function encodePage(seq: number, query: string): string {
+  return Buffer.from(JSON.stringify(['onfile', seq, queryTag(query)])).toString('base64url');
+}
+
+function decodePage(page: string, query: string): number {
+  let decoded: unknown;
   try {
-    const [tag, seq] = JSON.parse(Buffer.from(page, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (tag === 'onfile' && typeof seq === 'number' && Number.isSafeInteger(seq) && seq > 0) return seq;
+    decoded = JSON.parse(Buffer.from(page, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the refusal
+    // refused below
   }
-  throw errors.invalidRequest(`Invalid page: ${JSON.stringify(page)} is not a next_page of a search.`, 'page');
+  const [tag, seq, forQuery] = Array.isArray(decoded) ? decoded : [];
+  if (tag !== 'onfile' || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq <= 0) {
+    throw errors.invalidRequest(`Invalid page: ${JSON.stringify(page)} is not a next_page of a search.`, 'page');
+  }
+  if (forQuery !== queryTag(query)) throw errors.invalidRequest('Invalid page: it is the next_page of another query. Send the same query as the search that returned it.', 'page');
+  return seq;
 }

@@ -80,6 +80,13 @@ for (const engine of engines()) {
         a.stripe.customers.search({ query: 'name:"a"', page: 'not-a-page' }),
         (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'page',
       );
+      const paged = await a.stripe.customers.search({ query: 'email~"example"', limit: 1 });
+      assert.equal(typeof paged.next_page, 'string');
+      await assert.rejects(
+        a.stripe.customers.search({ query: 'email~"rocket"', limit: 1, page: paged.next_page! }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.type === 'StripeInvalidRequestError' && e.param === 'page' && /another query/.test(e.message),
+        'a page belongs to the query that returned it',
+      );
       const missing = await raw(s.url, 'GET', '/v1/customers/search', { key: a.sk });
       assert.deepEqual([missing.status, missing.body.error.code, missing.body.error.param], [400, 'parameter_missing', 'query']);
       const unknown = await raw(s.url, 'GET', '/v1/customers/search?query=name%3A%22a%22&starting_after=cus_x', { key: a.sk });
