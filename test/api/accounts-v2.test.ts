@@ -266,6 +266,18 @@ for (const engine of engines()) {
       assert.equal(recovered.body.webhook_endpoint.url, 'https://example.com/thin');
       assert.match(created.body.webhook_endpoint.signing_secret, /^whsec_/);
       assert.deepEqual(recovered.body, created.body, 'a retried create answers as the create did, its signing secret included');
+
+      const pk = `v2-crash-ping-${Date.now()}-${Math.random()}`;
+      const ping = await raw(s.url, 'POST', `/v2/core/event_destinations/${created.body.id}/ping`, { key: s.sk, json: {}, headers: { 'idempotency-key': pk } });
+      assert.equal(ping.status, 200, ping.text);
+      assert.equal(ping.body.type, 'v2.core.event_destination.ping');
+      await forgetAnswer(s, pk);
+      const pingAgain = await raw(s.url, 'POST', `/v2/core/event_destinations/${created.body.id}/ping`, { key: s.sk, json: {}, headers: { 'idempotency-key': pk } });
+      assert.equal(pingAgain.status, 200, pingAgain.text);
+      assert.equal(pingAgain.headers.get('idempotent-replayed'), 'true');
+      assert.deepEqual(pingAgain.body, ping.body, 'a retried ping answers the event it made, not a second one');
+      const pings = await s.stripe.v2.core.events.list({ object_id: created.body.id, limit: 20 } as Stripe.V2.Core.EventListParams);
+      assert.equal(pings.data.filter((e) => e.type === 'v2.core.event_destination.ping').length, 1);
     });
   });
 }

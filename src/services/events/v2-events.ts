@@ -5,9 +5,13 @@ import type { CallContext } from '../context.js';
 
 /** The full event a thin notification names: what the SDK's `fetchEvent()` asks for. */
 export async function retrieveV2Event(ctx: CallContext, id: string): Promise<V2Event> {
-  const event = await getV2Event(ctx.deps.store.read, ctx.scope, id);
+  const event = await findV2Event(ctx, id);
   if (!event) throw errors.resourceMissing('event', id);
   return event;
+}
+
+export async function findV2Event(ctx: CallContext, id: string): Promise<V2Event | undefined> {
+  return getV2Event(ctx.deps.store.read, ctx.scope, id);
 }
 
 export async function listV2Events(

@@ -1,8 +1,17 @@
 import type { RouteDef } from '../../../../http/route.js';
-import { listV2Events, retrieveV2Event } from '../../../../services/events/v2-events.js';
+import { findV2Event, listV2Events, retrieveV2Event } from '../../../../services/events/v2-events.js';
+import { registerResource } from '../../../render.js';
 import { decodeJson, jarr, jint, jobj, jstr } from '../../json-params.js';
 import { decodePageToken, pageUrls, type V2ListPage } from '../../list.js';
 import type { V2Event } from '../../../../domain/events/v2-event.js';
+
+// A request whose answer is a v2 event (an event destination's ping): a retry after a crash answers
+// the event it made. v2 events are rows of the events table, not objects.
+registerResource({
+  object: 'v2.core.event',
+  expandable: {},
+  answerRecovered: async (ctx, id) => (await findV2Event(ctx, id)) ?? { id, object: 'v2.core.event' },
+});
 
 const listEventParams = {
   // Unix seconds, as the SDK types the range (RangeQueryParam).
