@@ -256,14 +256,14 @@ for (const engine of engines()) {
       assert.equal((await s.stripe.v2.core.accounts.list({ limit: 100 })).data.filter((a) => a.display_name === 'Crash').length, 1);
 
       const dk = `v2-crash-ed-${Date.now()}-${Math.random()}`;
-      const dest = { name: 'crash', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v2.core.account.created'], webhook_endpoint: { url: 'https://example.com/thin' }, include: ['webhook_endpoint.url', 'webhook_endpoint.signing_secret'] };
+      const dest = { name: 'crash', type: 'webhook_endpoint', event_payload: 'thin', enabled_events: ['v2.core.account.created'], webhook_endpoint: { url: 'http://127.0.0.1:9/thin' }, include: ['webhook_endpoint.url', 'webhook_endpoint.signing_secret'] };
       const created = await raw(s.url, 'POST', '/v2/core/event_destinations', { key: s.sk, json: dest, headers: { 'idempotency-key': dk } });
       assert.equal(created.status, 200, created.text);
       await forgetAnswer(s, dk);
       const recovered = await raw(s.url, 'POST', '/v2/core/event_destinations', { key: s.sk, json: dest, headers: { 'idempotency-key': dk } });
       assert.equal(recovered.status, 200, recovered.text);
       assert.equal(recovered.body.id, created.body.id);
-      assert.equal(recovered.body.webhook_endpoint.url, 'https://example.com/thin');
+      assert.equal(recovered.body.webhook_endpoint.url, 'http://127.0.0.1:9/thin');
       assert.match(created.body.webhook_endpoint.signing_secret, /^whsec_/);
       assert.deepEqual(recovered.body, created.body, 'a retried create answers as the create did, its signing secret included');
 
@@ -278,6 +278,7 @@ for (const engine of engines()) {
       assert.deepEqual(pingAgain.body, ping.body, 'a retried ping answers the event it made, not a second one');
       const pings = await s.stripe.v2.core.events.list({ object_id: created.body.id, limit: 20 } as Stripe.V2.Core.EventListParams);
       assert.equal(pings.data.filter((e) => e.type === 'v2.core.event_destination.ping').length, 1);
+      await s.stripe.v2.core.eventDestinations.del(created.body.id);
     });
   });
 }
