@@ -1,7 +1,10 @@
+import type Stripe from 'stripe';
+import { decimalsOf } from '../domain/money/currencies.js';
 import type { RedirectDescription } from './completers.js';
+import type { Receipt } from './receipts.js';
 
 /**
- * HTML of the hosted authorization page. Everything that comes from data (the account's name,
+ * HTML of the hosted pages (authorization, receipt). Everything that comes from data (the account's name,
  * URLs, amounts) goes through `escapeHtml`; the page has no script.
  */
 export function escapeHtml(value: string): string {
@@ -18,11 +21,9 @@ export const BUTTONS = [
   { action: 'authorize_decline_later', label: 'Authorize, but decline later charges' },
 ] as const;
 
-// Zero-decimal currencies: amounts are already in major units (https://docs.stripe.com/currencies#zero-decimal).
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-
+/** Amounts are in the currency's smallest unit (https://docs.stripe.com/currencies#zero-decimal). */
 export function formatAmount(amount: number, currency: string): string {
-  const major = ZERO_DECIMAL.has(currency.toLowerCase()) ? amount : amount / 100;
+  const major = amount / 10 ** decimalsOf(currency.toLowerCase());
   try {
     return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(major);
   } catch {
@@ -46,6 +47,13 @@ const STYLE = `
   button { width: 100%; font: inherit; padding: .7rem; border-radius: 8px; border: 1px solid #c2c8d0; background: #fff; cursor: pointer; }
   button.primary { background: #635bff; border-color: #635bff; color: #fff; font-weight: 600; }
   .note { font-size: .8rem; color: #697386; margin-top: 1.25rem; }
+  dl { display: grid; grid-template-columns: auto 1fr; gap: .35rem 1rem; margin: 1rem 0; }
+  dt { color: #697386; }
+  dd { margin: 0; text-align: right; }
+  h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .05em; color: #697386; margin: 1.5rem 0 .25rem; }
+  table { width: 100%; border-collapse: collapse; }
+  td { padding: .3rem 0; border-top: 1px solid #e3e8ee; }
+  td.amount { text-align: right; }
   a { color: #635bff; }
 `;
 
@@ -98,4 +106,50 @@ export function messagePage(opts: { title: string; message: string; returnTo?: s
 <h1>${escapeHtml(opts.title)}</h1>
 <p>${escapeHtml(opts.message)}</p>
 ${link}`);
+}
+
+/** `1796639094` → `December 7, 2026` (UTC: the page does not know the reader's zone). */
+function formatDate(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** The charge's state in a line: what the customer was charged, held, or given back. */
+function chargeState(c: Stripe.Charge, refunded: number): string {
+  if (!c.captured) return c.refunded ? 'Canceled: the authorization was released' : 'Authorized, not yet charged';
+  if (refunded >= c.amount_captured) return 'Refunded';
+  if (refunded > 0) return 'Partially refunded';
+  return c.status === 'pending' ? 'Pending' : 'Paid';
+}
+
+/** The receipt behind a charge's `receipt_url`, kept to the charge's current state. */
+export function receiptPage(r: Receipt): string {
+  const { charge: c, account } = r;
+  const business = account.display_name;
+  const method = methodLabel(c.payment_method_details?.type ?? '');
+  const refunded = r.refunds.reduce((sum, f) => sum + f.amount, 0);
+  const rows: [string, string][] = [
+    [c.captured ? 'Amount paid' : 'Amount authorized', formatAmount(c.captured ? c.amount_captured : c.amount, c.currency)],
+    [c.captured ? 'Date paid' : 'Date authorized', formatDate(c.created)],
+    ['Payment method', method],
+    ['Status', chargeState(c, refunded)],
+  ];
+  if (refunded > 0) rows.push(['Amount refunded', formatAmount(refunded, c.currency)]);
+  if (c.receipt_number) rows.unshift(['Receipt number', c.receipt_number]);
+  const list = rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('\n');
+  const summary = c.description ? `<h2>Summary</h2>\n<p>${escapeHtml(c.description)}</p>` : '';
+  const refundRows = r.refunds
+    .map((f) => `<tr><td>${escapeHtml(`Refund${f.status === 'pending' ? ' (pending)' : ''} · ${formatDate(f.created)}`)}</td><td class="amount">${escapeHtml(`−${formatAmount(f.amount, f.currency)}`)}</td></tr>`)
+    .join('\n');
+  const refunds = refundRows ? `<h2>Refunds</h2>\n<table>\n${refundRows}\n</table>` : '';
+  const badge = c.livemode ? '' : '<span class="badge">Test mode</span>\n';
+  return layout(
+    `Receipt from ${business}`,
+    `${badge}<h1>Receipt from ${escapeHtml(business)}</h1>
+<dl>
+${list}
+</dl>
+${summary}
+${refunds}
+<p class="note">${escapeHtml(`This payment appears on your statement as ${c.calculated_statement_descriptor ?? business}. Questions about it? Contact ${business}.`)}</p>`,
+  );
 }

@@ -4,7 +4,8 @@ import { systemContext, type CallContext, type Deps } from '../services/context.
 import { BUYER_DECISIONS, type BuyerDecision } from '../connectors/connector.js';
 import { redirectCompleter } from './completers.js';
 import { findRedirectSession, REDIRECT_PATH, type RedirectSession } from './redirect-sessions.js';
-import { authorizationPage, messagePage } from './page.js';
+import { authorizationPage, messagePage, receiptPage } from './page.js';
+import { findReceipt, RECEIPT_PATH } from './receipts.js';
 
 /**
  * The hosted authorization page (client.md §4): where `next_action.redirect_to_url.url` points.
@@ -26,6 +27,14 @@ export function hostedPagesPlugin(app: FastifyInstance, deps: Deps): void {
     const d = await completer.describe(ctx, session);
     if (session.state !== 'open' || !d.open) return page(reply, 200, closedPage(session, d.closedReason, d.returnTo));
     return page(reply, 200, authorizationPage({ business: ctx.account.display_name, description: d, actionPath: `${REDIRECT_PATH}/${(req.params as { token: string }).token}` }));
+  });
+
+  // A charge's receipt_url: the token is the capability, as for the authorization page.
+  app.get(`${RECEIPT_PATH}/:charge/:token`, async (req, reply) => {
+    const { charge, token } = req.params as { charge: string; token: string };
+    const receipt = await findReceipt(deps, charge, token);
+    if (!receipt) return page(reply, 404, messagePage({ title: 'Receipt not found', message: 'This receipt link is not valid.' }));
+    return page(reply, 200, receiptPage(receipt));
   });
 
   app.post(`${REDIRECT_PATH}/:token`, async (req, reply) => {

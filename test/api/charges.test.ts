@@ -48,6 +48,58 @@ for (const engine of engines()) {
       await assert.rejects(other.stripe.charges.retrieve(c.id), (e: Stripe.errors.StripeError) => e.statusCode === 404);
     });
 
+    it('gives each paid or authorized charge a receipt_url whose page shows the charge as it is now; a declined one has none', async () => {
+      const pi = await chargeOffSession(a.stripe, owner, pm, { amount: 2500, description: 'Ride <b>42</b> & "tip"' });
+      const charge = await a.stripe.charges.retrieve(pi.latest_charge as string);
+      assert.match(charge.receipt_url ?? '', new RegExp(`^${s.url}/receipts/payment/${charge.id}/[A-Za-z0-9]{40}$`));
+      const page = async (url: string) => {
+        const res = await fetch(url);
+        return { status: res.status, headers: res.headers, text: await res.text() };
+      };
+      const paid = await page(charge.receipt_url!);
+      assert.equal(paid.status, 200);
+      assert.equal(paid.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.equal(paid.headers.get('x-frame-options'), 'DENY');
+      assert.match(paid.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+      assert.match(paid.text, /<h1>Receipt from Rocket Rides<\/h1>/);
+      assert.match(paid.text, /<dt>Amount paid<\/dt><dd>\$25\.00<\/dd>/);
+      assert.match(paid.text, /<dt>Payment method<\/dt><dd>Amazon Pay<\/dd>/);
+      assert.match(paid.text, /<dt>Status<\/dt><dd>Paid<\/dd>/);
+      assert.ok(paid.text.includes('Ride &#60;b&#62;42&#60;/b&#62; &#38; &#34;tip&#34;'), 'the description is escaped');
+      assert.ok(!paid.text.includes('<b>42'), 'no markup from data');
+      assert.ok(!paid.text.includes('Amount refunded'));
+
+      await a.stripe.refunds.create({ charge: charge.id, amount: 700 });
+      const refunded = await page(charge.receipt_url!);
+      assert.match(refunded.text, /<dt>Status<\/dt><dd>Partially refunded<\/dd>/, 'the receipt follows the charge');
+      assert.match(refunded.text, /<dt>Amount refunded<\/dt><dd>\$7\.00<\/dd>/);
+      await a.stripe.refunds.create({ charge: charge.id });
+      assert.match((await page(charge.receipt_url!)).text, /<dt>Status<\/dt><dd>Refunded<\/dd>/);
+
+      const token = charge.receipt_url!.slice(charge.receipt_url!.lastIndexOf('/') + 1);
+      const wrongToken = await page(`${s.url}/receipts/payment/${charge.id}/${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`);
+      assert.equal(wrongToken.status, 404);
+      assert.ok(!wrongToken.text.includes('Rocket Rides'));
+      const otherCharge = await chargeOffSession(a.stripe, owner, pm);
+      assert.equal((await page(`${s.url}/receipts/payment/${otherCharge.latest_charge}/${token}`)).status, 404, 'a token opens its own charge only');
+      assert.equal((await page(`${s.url}/receipts/payment/ch_nope/${token}`)).status, 404);
+
+      const held = await chargeOffSession(a.stripe, owner, pm, { amount: 1500, capture_method: 'manual' });
+      const heldCharge = await a.stripe.charges.retrieve(held.latest_charge as string);
+      const heldPage = await page(heldCharge.receipt_url!);
+      assert.match(heldPage.text, /<dt>Amount authorized<\/dt><dd>\$15\.00<\/dd>/);
+      assert.match(heldPage.text, /<dt>Status<\/dt><dd>Authorized, not yet charged<\/dd>/);
+      await a.stripe.paymentIntents.cancel(held.id);
+      assert.match((await page(heldCharge.receipt_url!)).text, /<dt>Status<\/dt><dd>Canceled: the authorization was released<\/dd>/);
+
+      const o2 = await newOwner(s.url, a.sk, a.stripe, 'customer');
+      const declining = await savedMethod(a.stripe, o2, 'authorize_decline_later');
+      const declined = await chargeOffSession(a.stripe, o2, declining).catch((e: Stripe.errors.StripeError) => e.raw as { payment_intent: Stripe.PaymentIntent });
+      const failedCharge = await a.stripe.charges.retrieve(('payment_intent' in declined ? declined.payment_intent : declined).latest_charge as string);
+      assert.equal(failedCharge.status, 'failed');
+      assert.equal(failedCharge.receipt_url, null);
+    });
+
     it('lists by customer and payment_intent, newest first', async () => {
       const o2 = await newOwner(s.url, a.sk, a.stripe, 'customer');
       const pm2 = await savedMethod(a.stripe, o2);

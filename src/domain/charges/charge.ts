@@ -22,6 +22,8 @@ export interface NewChargeInput {
   result: ChargeResult;
   balanceTransaction: string | null;
   calculatedStatementDescriptor: string;
+  /** Where the customer sees the receipt (hosted/receipts.ts); null for a declined attempt. */
+  receiptUrl: string | null;
 }
 
 const EMPTY_OUTCOME = { advice_code: null, network_advice_code: null, network_decline_code: null, reason: null, risk_level: 'not_assessed' } as const;
@@ -79,7 +81,7 @@ export function newCharge(input: NewChargeInput): Stripe.Charge {
     payment_method_details: { type: pm.type, [pm.type]: amazonPay } as Stripe.Charge.PaymentMethodDetails,
     receipt_email: pi.receipt_email,
     receipt_number: null,
-    receipt_url: null,
+    receipt_url: declined ? null : input.receiptUrl,
     refunded: false,
     review: null,
     shipping: pi.shipping as Stripe.Charge.Shipping | null,

@@ -20,6 +20,7 @@ import { ownerKey } from '../customers/owner.js';
 import { nowSeconds, type CallContext } from '../context.js';
 import type { Draft } from './changes.js';
 import { ownerOfIntent, savePaymentIntent, type PaymentIntentRow } from './rows.js';
+import { newReceiptUrl } from '../../hosted/receipts.js';
 
 /**
  * How a processor answer becomes the intent's next state, in the transaction that applies it
@@ -126,6 +127,7 @@ export async function applyPaymentResult(
     result: declined && result.status !== 'declined' ? { ...result, status: 'declined' } : result,
     balanceTransaction,
     calculatedStatementDescriptor: d.data.statement_descriptor ?? accountDescriptor(ctx.account.display_name),
+    receiptUrl: declined ? null : newReceiptUrl(ctx, chargeId),
   });
   await insertCharge(t, ctx, charge, { connectorChargeId: result.chargeId, paymentMethodType: pm.type }, ownerKey(d.data));
   d.data.latest_charge = charge.id;

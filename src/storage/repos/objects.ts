@@ -83,6 +83,12 @@ export async function getObject<D, I = Record<string, unknown>>(
   return r && toObject<D, I>(r);
 }
 
+/** Whose an object is, for a page reached by a link rather than a key (a charge's receipt). */
+export async function getObjectScope(t: Sql, type: string, id: string): Promise<Scope | undefined> {
+  const r = await t.one<{ account_id: string; livemode: number }>('SELECT account_id, livemode FROM objects WHERE id = ? AND type = ?', [id, type]);
+  return r && { accountId: r.account_id, livemode: Number(r.livemode) === 1 };
+}
+
 /** The stored wire text of an object (`data` only, unparsed), for reads that send it as is. */
 export async function getObjectText(t: Sql, scope: Scope, type: string, id: string): Promise<string | undefined> {
   const [text] = await t.column<string>(GET_OBJECT_TEXT, [id, scope.accountId, lm(scope), type]);
