@@ -6,6 +6,7 @@ import { listenerSecret } from '../storage/repos/webhooks.js';
 import { listRequestLog } from '../storage/repos/request-log.js';
 import { listDeliveryViews, resendDelivery, resendEventTo, retrieveDeliveryView } from '../services/webhook-endpoints/deliveries.js';
 import { expireAuthorizationNow } from '../services/payment-intents/expiry.js';
+import { failRefundNow } from '../services/refunds/settle.js';
 import { rollWebhookEndpointSecret } from '../services/webhook-endpoints/webhook-endpoints.js';
 import { ADMIN_PREFIX, adminAuth, adminParams } from './context.js';
 import { registerEventStream } from './event-stream.js';
@@ -70,6 +71,15 @@ export function adminPlugin(app: FastifyInstance, deps: Deps): void {
     call(async (ctx, req) => {
       decodeParams({}, adminParams(req));
       return expireAuthorizationNow(ctx, (req.params as { id: string }).id);
+    }),
+  );
+
+  // Test helper: the processor declines a pending refund now (refund.failed).
+  app.post(
+    `${ADMIN_PREFIX}/refunds/:id/fail`,
+    call(async (ctx, req) => {
+      decodeParams({}, adminParams(req));
+      return failRefundNow(ctx, (req.params as { id: string }).id);
     }),
   );
 

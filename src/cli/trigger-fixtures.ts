@@ -101,13 +101,7 @@ class Fixtures {
       const canceled = await this.stripe.paymentIntents.cancel(pi.id);
       this.say(`payment_intents.cancel -> ${canceled.id} (${canceled.status})`);
     } else if (then === 'expire') {
-      const res = await fetch(new URL(`/_onfile/payment_intents/${pi.id}/expire_authorization`, this.conn.base), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.conn.key}` },
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = (await res.json()) as { status?: string; error?: { message?: string } };
-      if (!res.ok) throw new CliError(`expire_authorization answered HTTP ${res.status}: ${body.error?.message ?? ''}`);
+      const body = await this.testHelper<{ status?: string }>(`/_onfile/payment_intents/${pi.id}/expire_authorization`, 'expire_authorization');
       this.say(`expire_authorization (onfile test helper) -> ${pi.id} (${body.status})`);
     }
   }
@@ -120,10 +114,26 @@ class Fixtures {
     this.say(`payment_methods.detach -> ${detached.id}`);
   }
 
-  async refund(): Promise<void> {
+  async refund(then: 'none' | 'fail' = 'none'): Promise<void> {
     const pi = await this.paymentIntent('authorize');
     const refund = await this.stripe.refunds.create({ payment_intent: pi.id });
     this.say(`refunds.create -> ${refund.id} (${refund.status})`);
+    if (then === 'fail') {
+      const failed = await this.testHelper<{ status?: string }>(`/_onfile/refunds/${refund.id}/fail`, 'refunds/:id/fail');
+      this.say(`refunds/:id/fail (onfile test helper) -> ${refund.id} (${failed.status})`);
+    }
+  }
+
+  /** POSTs to one of onfile's test helpers (not part of Stripe's API, so not in the SDK). */
+  private async testHelper<T>(path: string, name: string): Promise<T> {
+    const res = await fetch(new URL(path, this.conn.base), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.conn.key}` },
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = (await res.json()) as T & { error?: { message?: string } };
+    if (!res.ok) throw new CliError(`${name} answered HTTP ${res.status}: ${body.error?.message ?? ''}`);
+    return body;
   }
 
   /**
@@ -184,6 +194,7 @@ const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
   'charge.expired': (f) => f.hold('expire'),
   'charge.refunded': (f) => f.refund(),
   'refund.created': (f) => f.refund(),
+  'refund.failed': (f) => f.refund('fail'),
   'v2.core.account.created': (f) => f.account('none'),
   'v2.core.account.updated': (f) => f.account('update'),
   'v2.core.account[configuration.customer].updated': (f) => f.account('configure'),

@@ -24,6 +24,7 @@ export const TRIGGERABLE = [
   'charge.expired',
   'charge.refunded',
   'refund.created',
+  'refund.failed',
   'v2.core.account.created',
   'v2.core.account.updated',
   'v2.core.account[configuration.customer].updated',

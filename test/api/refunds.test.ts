@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Stripe from 'stripe';
 import pg from 'pg';
-import { engines, sdk, startTestServer, type EngineName, type TestAccount, type TestServer } from '../support/harness.js';
+import { engines, raw, sdk, startTestServer, type EngineName, type TestAccount, type TestServer } from '../support/harness.js';
 import { OffsetClock } from '../../src/lib/clock.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startServer } from '../../src/server.js';
@@ -98,6 +98,38 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.refunds.create({ payment_intent: 'pi_nope' }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'resource_missing' && e.param === 'payment_intent');
       await assert.rejects(a.stripe.refunds.create({}), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'parameter_missing');
       await assert.rejects(a.stripe.refunds.create({ payment_intent: held.id, amount: 0 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'amount');
+    });
+
+    it("onfile's test helper makes the processor decline a pending refund: POST /_onfile/refunds/:id/fail", async () => {
+      const pi = await chargeOffSession(a.stripe, owner, pm, { amount: 900 });
+      const r = await a.stripe.refunds.create({ payment_intent: pi.id, amount: 300 });
+      assert.equal(r.status, 'pending');
+      const path = `/_onfile/refunds/${r.id}/fail`;
+      assert.equal((await raw(s.url, 'POST', path, { key: a.pk })).status, 403, 'not with a publishable key');
+      const other = await s.newAccount();
+      const foreign = await raw(s.url, 'POST', path, { key: other.sk });
+      assert.deepEqual([foreign.status, foreign.body.error.code], [404, 'resource_missing'], "another account's refund is unknown");
+      const unknownParam = await raw(s.url, 'POST', path, { key: a.sk, form: 'reason=x' });
+      assert.deepEqual([unknownParam.status, unknownParam.body.error.code], [400, 'parameter_unknown']);
+      const res = await raw(s.url, 'POST', path, { key: a.sk });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual([res.body.id, res.body.object, res.body.status, res.body.failure_reason], [r.id, 'refund', 'failed', 'declined']);
+      assert.match(res.body.failure_balance_transaction, /^txn_/);
+      const charge = await a.stripe.charges.retrieve(pi.latest_charge as string);
+      assert.deepEqual([charge.amount_refunded, charge.refunded], [0, false], 'the money is back on the Charge');
+      assert.deepEqual((await eventTypes(a.stripe, [r.id, charge.id])).slice(-6), ['refund.created', 'charge.refunded', 'refund.failed', 'charge.updated', 'refund.updated', 'charge.refund.updated']);
+      await new Promise((done) => setTimeout(done, 1_500));
+      assert.equal((await a.stripe.refunds.retrieve(r.id)).status, 'failed', 'the settlement worker does not settle it again');
+
+      const again = await raw(s.url, 'POST', path, { key: a.sk });
+      assert.deepEqual([again.status, again.body.error.type], [400, 'invalid_request_error']);
+      assert.match(again.body.error.message, /status of failed\. Only a refund with a status of pending may be failed\.$/);
+      const second = await a.stripe.refunds.create({ payment_intent: pi.id, amount: 200 });
+      const late = await eventually(() => a.stripe.refunds.retrieve(second.id), settled);
+      assert.equal(late.status, 'succeeded');
+      const tooLate = await raw(s.url, 'POST', `/_onfile/refunds/${late.id}/fail`, { key: a.sk });
+      assert.equal(tooLate.status, 400, 'a settled refund stays as it is');
+      assert.equal((await raw(s.url, 'POST', '/_onfile/refunds/re_nope/fail', { key: a.sk })).status, 404);
     });
 
     it('a refund the processor declines ends failed: the money goes back to the balance and the Charge', async () => {

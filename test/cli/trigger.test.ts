@@ -15,6 +15,7 @@ const EXPECTED: Record<string, string[]> = {
   'payment_intent.payment_failed': ['payment_intent.created', 'payment_intent.requires_action', 'payment_intent.payment_failed'],
   'payment_method.detached': ['setup_intent.succeeded', 'payment_method.detached', 'mandate.updated'],
   'charge.refunded': ['payment_intent.succeeded', 'refund.created', 'charge.refunded'],
+  'refund.failed': ['refund.created', 'charge.refunded', 'refund.failed', 'charge.updated', 'refund.updated', 'charge.refund.updated'],
   'payment_intent.amount_capturable_updated': ['payment_intent.requires_action', 'charge.succeeded', 'payment_intent.amount_capturable_updated'],
   'charge.captured': ['payment_intent.amount_capturable_updated', 'charge.captured', 'payment_intent.succeeded'],
   'payment_intent.canceled': ['payment_intent.amount_capturable_updated', 'charge.refunded', 'payment_intent.canceled'],

@@ -9,6 +9,8 @@ import { emitEvent } from '../../events/emit.js';
 import { requireCharge, saveCharge } from '../charges/charges.js';
 import { insertBalanceTransaction } from '../charges/balance-transactions.js';
 import type { CallContext, Deps } from '../context.js';
+import { errors } from '../../errors/catalogue.js';
+import { requireRefund } from './refunds.js';
 import { runDue } from '../due-queue.js';
 import { pollingWorker } from '../../lib/polling-worker.js';
 
@@ -39,7 +41,24 @@ export function settleDueRefunds(deps: Deps, limit = 50): Promise<number> {
   return runDue(deps, { table: 'refund_settlements', idColumn: 'refund_id' }, limit, settleOne);
 }
 
-async function settleOne(ctx: CallContext, refundId: string): Promise<boolean> {
+/**
+ * onfile's test helper (`POST /_onfile/refunds/:id/fail`, test mode): the processor declines a
+ * pending refund now, and it settles `failed` as a declined refund does (the money back on the
+ * Charge and the balance, `refund.failed`), so an integration's handling of that can be tried.
+ * Stripe's test mode has no Amazon Pay refund that fails.
+ */
+export async function failRefundNow(ctx: CallContext, refundId: string): Promise<Stripe.Refund> {
+  if (ctx.scope.livemode) throw errors.testModeOnly();
+  const row = await requireRefund(ctx.deps.store.read, ctx, refundId);
+  if (row.data.status !== 'pending') {
+    throw errors.invalidRequest(`This refund could not be failed because it has a status of ${row.data.status}. Only a refund with a status of pending may be failed.`);
+  }
+  await settleOne(ctx, refundId, 'failed');
+  // A settlement that won the race (the worker's, already `succeeded`) stands: the answer says which.
+  return (await requireRefund(ctx.deps.store.read, ctx, refundId)).data;
+}
+
+async function settleOne(ctx: CallContext, refundId: string, outcome: 'succeeded' | 'failed' = 'succeeded'): Promise<boolean> {
   const row = await getObject<Stripe.Refund, RefundInternal>(ctx.deps.store.read, ctx.scope, 'refund', refundId);
   if (!row || row.data.status !== 'pending') {
     await ctx.deps.store.tx((t) => t.run('DELETE FROM refund_settlements WHERE refund_id = ?', [refundId]));
@@ -48,7 +67,7 @@ async function settleOne(ctx: CallContext, refundId: string): Promise<boolean> {
   const connector = connectorFor(ctx.deps, row.internal.paymentMethodType);
   // Idempotent per reference: finds the processor's refund made at creation, or makes it now.
   let result: RefundResult | undefined = await connector.createRefund(ctx.scope, { chargeId: row.internal.connectorChargeId, amount: row.data.amount, reference: refundId });
-  if (result.status === 'pending' && connector.settleRefund) result = (await connector.settleRefund(ctx.scope, result.refundId)) ?? result;
+  if (result.status === 'pending' && connector.settleRefund) result = (await connector.settleRefund(ctx.scope, result.refundId, outcome)) ?? result;
   if (result.status === 'pending') throw new Error(`refund ${refundId} still pending at the processor`);
   const final = result;
   return ctx.deps.store.tx(async (t) => {
