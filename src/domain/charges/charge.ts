@@ -22,8 +22,8 @@ export interface NewChargeInput {
   result: ChargeResult;
   balanceTransaction: string | null;
   calculatedStatementDescriptor: string;
-  /** Where the customer sees the receipt (hosted/receipts.ts); null for a declined attempt. */
-  receiptUrl: string | null;
+  /** Where the customer would see the receipt (hosted/receipts.ts); a declined attempt has none. */
+  receiptUrl: string;
 }
 
 const EMPTY_OUTCOME = { advice_code: null, network_advice_code: null, network_decline_code: null, reason: null, risk_level: 'not_assessed' } as const;

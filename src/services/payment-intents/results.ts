@@ -127,7 +127,7 @@ export async function applyPaymentResult(
     result: declined && result.status !== 'declined' ? { ...result, status: 'declined' } : result,
     balanceTransaction,
     calculatedStatementDescriptor: d.data.statement_descriptor ?? accountDescriptor(ctx.account.display_name),
-    receiptUrl: declined ? null : newReceiptUrl(ctx, chargeId),
+    receiptUrl: newReceiptUrl(ctx, chargeId),
   });
   await insertCharge(t, ctx, charge, { connectorChargeId: result.chargeId, paymentMethodType: pm.type }, ownerKey(d.data));
   d.data.latest_charge = charge.id;
