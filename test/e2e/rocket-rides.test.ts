@@ -158,6 +158,14 @@ for (const engine of engines()) {
         assert.equal(pi.customer, customer);
         assert.equal(pi.payment_method, pm);
         await waitForEvents(appUrl, [['payment_intent.created', piId], ['payment_intent.succeeded', piId], ['charge.succeeded', pi.latest_charge as string]]);
+        // The ride page links the Charge's receipt_url: onfile's receipt page, opened without a key.
+        const charge = await stripe.charges.retrieve(pi.latest_charge as string);
+        assert.equal(await page.locator('#receipt').getAttribute('href'), charge.receipt_url);
+        await page.locator('#receipt').click();
+        await page.waitForURL(charge.receipt_url!);
+        assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Receipt from Rocket Rides');
+        await page.getByText('$15.00', { exact: true }).waitFor();
+        await shot(page, '05b-receipt');
       });
 
       it('removes the payment method (detach)', async () => {

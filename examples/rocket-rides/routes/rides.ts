@@ -48,14 +48,15 @@ export function rideRoutes(app: FastifyInstance, ctx: AppContext): void {
     const rider = requireRider(ctx, req, reply);
     if (!rider) return reply;
     const { id } = req.params as { id: string };
-    const intent = rider.rides.includes(id) ? await ctx.stripe.paymentIntents.retrieve(id) : undefined;
+    const intent = rider.rides.includes(id) ? await ctx.stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] }) : undefined;
     if (!intent || !ownedBy(rider, intent)) {
       return sendPage(reply, page({ title: 'Unknown ride', rider, onfileUrl: ctx.onfileUrl }, html`<section><h1>We could not find that ride</h1><p><a href="/">Back</a></p></section>`), 404);
     }
     const err = intent.last_payment_error;
     const body =
       intent.status === 'succeeded'
-        ? html`<p class="ok" id="ride-result">Paid ${money(intent.amount, intent.currency)} with Amazon Pay. Thanks for riding!</p>`
+        ? html`<p class="ok" id="ride-result">Paid ${money(intent.amount, intent.currency)} with Amazon Pay. Thanks for riding!</p>
+${receiptLink(intent)}`
         : err
           ? html`<p class="bad" id="ride-result">Declined: ${err.message ?? ''}</p>
 <p>Code <code id="decline-code">${err.code ?? ''}</code>${err.decline_code ? html`, decline code <code>${err.decline_code}</code>` : ''}. Ask the rider to save another payment method.</p>`
@@ -70,4 +71,11 @@ ${body}
 </section>`),
     );
   });
+}
+
+/** The charge's receipt page (the Charge's `receipt_url`), which the rider may keep. */
+function receiptLink(intent: Stripe.PaymentIntent) {
+  const charge = intent.latest_charge;
+  const url = charge && typeof charge === 'object' ? charge.receipt_url : null;
+  return url ? html`<p><a id="receipt" href="${url}">View your receipt</a></p>` : '';
 }
