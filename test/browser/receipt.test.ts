@@ -45,7 +45,8 @@ for (const engine of engines()) {
       const page = await context.newPage();
       const blocked: string[] = [];
       page.on('request', (r) => {
-        if (!r.url().startsWith(charge.receipt_url!)) blocked.push(r.url());
+        // The browser's own favicon probe is no part of the page.
+        if (!r.url().startsWith(charge.receipt_url!) && !r.url().endsWith('/favicon.ico')) blocked.push(r.url());
       });
       try {
         const res = await page.goto(charge.receipt_url!);
