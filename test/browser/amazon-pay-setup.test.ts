@@ -1,14 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import type Stripe from 'stripe';
 import { engines, startTestServer, type TestServer } from '../support/harness.js';
-import { chromiumSkip, chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
+import { chromiumSkip } from '../support/tools.js';
+import { launchChromium, type Chromium } from '../support/chromium.js';
 
 /**
  * End to end in Debian's Chromium: a merchant page on another loopback port loads onfile's /v3/,
@@ -81,25 +81,18 @@ for (const engine of engines()) {
     let site: Server;
     let siteOrigin: string;
     let context: BrowserContext;
-    let profile: string;
+    let browser: Chromium;
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
       s = await startTestServer(engine);
       site = merchantSite(s.url, s.pk);
       await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
       siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-      profile = mkdtempSync(join(tmpdir(), 'onfile-chromium-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: chromiumExecutable(),
-        headless: true,
-        args: CHROMIUM_ARGS,
-        timeout: WAIT_MS,
-      });
-      context.setDefaultTimeout(WAIT_MS);
+      browser = await launchChromium({ profilePrefix: 'onfile-chromium-', waitMs: WAIT_MS });
+      context = browser.context;
     });
     after(async () => {
-      await context?.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
       await new Promise<void>((resolve) => site.close(() => resolve()));
       await s.close();
     });

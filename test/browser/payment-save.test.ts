@@ -1,14 +1,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import Stripe from 'stripe';
 import { engines, startTestServer, type TestServer } from '../support/harness.js';
-import { chromiumSkip, chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
+import { chromiumSkip } from '../support/tools.js';
+import { launchChromium, type Chromium } from '../support/chromium.js';
 
 /**
  * Save Amazon Pay during a payment, end to end in Debian's Chromium: the merchant's checkout page
@@ -66,25 +66,18 @@ for (const engine of engines()) {
     let site: Server;
     let siteOrigin: string;
     let context: BrowserContext;
-    let profile: string;
+    let browser: Chromium;
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
       s = await startTestServer(engine);
       site = merchantSite(s.url, s.pk);
       await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
       siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-      profile = mkdtempSync(join(tmpdir(), 'onfile-chromium-pay-'));
-      context = await chromium.launchPersistentContext(profile, {
-        executablePath: chromiumExecutable(),
-        headless: true,
-        args: CHROMIUM_ARGS,
-        timeout: WAIT_MS,
-      });
-      context.setDefaultTimeout(WAIT_MS);
+      browser = await launchChromium({ profilePrefix: 'onfile-chromium-pay-', waitMs: WAIT_MS });
+      context = browser.context;
     });
     after(async () => {
-      await context?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
       await new Promise<void>((resolve) => site.close(() => resolve()));
       await s.close();
     });

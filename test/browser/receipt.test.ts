@@ -1,11 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { engines, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
-import { chromiumSkip, chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
+import { chromiumSkip } from '../support/tools.js';
+import { launchChromium, type Chromium } from '../support/chromium.js';
 import { chargeOffSession, newOwner, savedMethod } from '../api/payment-intents.fixtures.js';
 
 /**
@@ -21,18 +21,16 @@ for (const engine of engines()) {
     let s: TestServer;
     let a: TestAccount;
     let context: BrowserContext;
-    let profile: string;
+    let browser: Chromium;
     before(async () => {
       mkdirSync(SHOTS, { recursive: true });
       s = await startTestServer(engine);
       a = await s.newAccount({ name: 'Rides & <Co>' });
-      profile = mkdtempSync(join(tmpdir(), 'onfile-chromium-receipt-'));
-      context = await chromium.launchPersistentContext(profile, { executablePath: chromiumExecutable(), headless: true, args: CHROMIUM_ARGS, timeout: WAIT_MS });
-      context.setDefaultTimeout(WAIT_MS);
+      browser = await launchChromium({ profilePrefix: 'onfile-chromium-receipt-', waitMs: WAIT_MS });
+      context = browser.context;
     });
     after(async () => {
-      await context?.close();
-      if (profile) rmSync(profile, { recursive: true, force: true });
+      await browser?.close();
       await s.close();
     });
 

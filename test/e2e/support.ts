@@ -3,10 +3,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestServer, type EngineName, type TestServer } from '../support/harness.js';
 import { startRocketRides, type RocketRides } from '../../examples/rocket-rides/app.js';
-import { chromiumExecutable, CHROMIUM_ARGS } from '../support/tools.js';
+import { launchChromium, type Chromium } from '../support/chromium.js';
 
 /** The longest any single wait (navigation, element, webhook) may take before the test fails. */
 export const WAIT_MS = 10_000;
@@ -47,30 +47,15 @@ export interface Browser {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  const contexts: { context: BrowserContext; dir: string }[] = [];
+  const riders: Chromium[] = [];
   return {
     async newRider() {
-      const dir = mkdtempSync(join(tmpdir(), 'pw-rocket-rides-'));
-      const context = await chromium.launchPersistentContext(dir, {
-        executablePath: chromiumExecutable(),
-        headless: true,
-        timeout: 30_000,
-        viewport: { width: 900, height: 760 },
-        args: CHROMIUM_ARGS,
-      });
-      contexts.push({ context, dir });
-      context.setDefaultTimeout(WAIT_MS);
-      context.setDefaultNavigationTimeout(WAIT_MS);
-      return context.pages()[0] ?? (await context.newPage());
+      const rider = await launchChromium({ profilePrefix: 'pw-rocket-rides-', waitMs: WAIT_MS, viewport: { width: 900, height: 760 } });
+      riders.push(rider);
+      return rider.context.pages()[0] ?? (await rider.context.newPage());
     },
     async close() {
-      for (const { context, dir } of contexts.splice(0)) {
-        try {
-          await context.close();
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      }
+      for (const rider of riders.splice(0)) await rider.close();
     },
   };
 }

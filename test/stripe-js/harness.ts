@@ -2,15 +2,13 @@
 // (wire contract only), and a Debian-chromium browser driven by playwright-core.
 import { once } from 'node:events';
 import { after, afterEach, before, beforeEach } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import qs from 'qs';
 import { getBrowserBundle } from '../../packages/stripe-js/serve.js';
-import { chromiumExecutable, chromiumSkip, CHROMIUM_ARGS } from '../support/tools.js';
+import { chromiumSkip } from '../support/tools.js';
+import { launchChromium, type Chromium } from '../support/chromium.js';
 
 /** How long any single wait in these tests may take before it counts as a failure. */
 export const WAIT_MS = 5_000;
@@ -153,41 +151,10 @@ export async function deadPort(): Promise<number> {
   return port;
 }
 
-export interface BrowserHandle {
-  context: BrowserContext;
-  close(): Promise<void>;
-}
+export type BrowserHandle = Chromium;
 
-export async function launchBrowser(): Promise<BrowserHandle> {
-  const dir = mkdtempSync(join(tmpdir(), 'pw-stripe-js-'));
-  // Safety net if the runner exits before after() hooks run (e.g. a cancelled file).
-  const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', removeDir);
-  try {
-    const context = await chromium.launchPersistentContext(dir, {
-      executablePath: chromiumExecutable(),
-      headless: true,
-      timeout: 30_000,
-      args: CHROMIUM_ARGS,
-    });
-    context.setDefaultTimeout(WAIT_MS);
-    context.setDefaultNavigationTimeout(WAIT_MS);
-    return {
-      context,
-      async close() {
-        try {
-          await context.close();
-        } finally {
-          removeDir();
-          process.off('exit', removeDir);
-        }
-      },
-    };
-  } catch (err) {
-    removeDir();
-    process.off('exit', removeDir);
-    throw err;
-  }
+export function launchBrowser(): Promise<BrowserHandle> {
+  return launchChromium({ profilePrefix: 'pw-stripe-js-', waitMs: WAIT_MS });
 }
 
 /** What every browser-library suite works with; `page` is fresh for each test. */
