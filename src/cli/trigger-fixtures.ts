@@ -9,6 +9,9 @@ export interface TriggerOptions {
 
 type Say = (line: string) => void;
 
+/** The hosted authorization page's three answers. */
+type Decision = 'authorize' | 'fail' | 'authorize_decline_later';
+
 /**
  * The public API calls that make each event happen, like `stripe trigger`
  * (https://docs.stripe.com/stripe-cli/reference#trigger), through the official SDK. Redirects are completed
@@ -45,14 +48,21 @@ class Fixtures {
     return acct;
   }
 
-  async customer(): Promise<Stripe.Customer> {
+  async customer(then: 'none' | 'update' | 'delete' = 'none'): Promise<Stripe.Customer> {
     const c = await this.stripe.customers.create({ name: 'Jenny Rosen', email: 'jenny.rosen@example.com', description: '(created by onfile trigger)' });
     this.say(`customers.create -> ${c.id}`);
+    if (then === 'update') {
+      const updated = await this.stripe.customers.update(c.id, { description: '(updated by onfile trigger)' });
+      this.say(`customers.update -> ${updated.id}`);
+    } else if (then === 'delete') {
+      const deleted = await this.stripe.customers.del(c.id);
+      this.say(`customers.del -> ${deleted.id}`);
+    }
     return c;
   }
 
   /** Flow A of the seed: a SetupIntent for Amazon Pay, confirmed server-side, then authorized or failed. */
-  async setupIntent(outcome: 'authorize' | 'fail' | 'none'): Promise<Stripe.SetupIntent> {
+  async setupIntent(outcome: Decision | 'none'): Promise<Stripe.SetupIntent> {
     const customer = await this.customer();
     const si = await this.stripe.setupIntents.create({
       customer: customer.id,
@@ -69,6 +79,55 @@ class Fixtures {
     const done = await this.stripe.setupIntents.retrieve(si.id);
     this.say(`hosted page: ${outcome} -> ${done.id} (${done.status})`);
     return done;
+  }
+
+  /** A SetupIntent left waiting for its redirect, then canceled. */
+  async canceledSetup(): Promise<void> {
+    const si = await this.setupIntent('none');
+    const canceled = await this.stripe.setupIntents.cancel(si.id);
+    this.say(`setup_intents.cancel -> ${canceled.id} (${canceled.status})`);
+  }
+
+  /** A saved method whose later charges are declined (the hosted page's third answer), then charged off-session. */
+  async declinedCharge(): Promise<void> {
+    const si = await this.setupIntent('authorize_decline_later');
+    const pm = this.savedMethod(si);
+    try {
+      const pi = await this.stripe.paymentIntents.create({
+        amount: 1500,
+        currency: 'usd',
+        customer: si.customer as string,
+        payment_method: pm,
+        allowed_payment_method_types: ['amazon_pay'],
+        off_session: true,
+        confirm: true,
+      } as Stripe.PaymentIntentCreateParams);
+      throw new CliError(`the off-session charge ${pi.id} was not declined (${pi.status})`);
+    } catch (err) {
+      if (!(err instanceof Stripe.errors.StripeCardError)) throw err;
+      const pi = (err.raw as { payment_intent?: { id: string; status: string } }).payment_intent;
+      this.say(`payment_intents.create (off_session, confirm=true) -> ${pi?.id} (declined: ${err.code})`);
+    }
+  }
+
+  /** A saved method, then updated. */
+  async updatedMethod(): Promise<void> {
+    const pm = this.savedMethod(await this.setupIntent('authorize'));
+    const updated = await this.stripe.paymentMethods.update(pm, { metadata: { updated_by: 'onfile trigger' } });
+    this.say(`payment_methods.update -> ${updated.id}`);
+  }
+
+  private savedMethod(si: Stripe.SetupIntent): string {
+    const pm = typeof si.payment_method === 'string' ? si.payment_method : si.payment_method?.id;
+    if (!pm) throw new CliError(`${si.id} has no payment method after authorization (status ${si.status})`);
+    return pm;
+  }
+
+  /** A paid PaymentIntent whose Charge is then updated. */
+  async updatedCharge(): Promise<void> {
+    const pi = await this.paymentIntent('authorize');
+    const updated = await this.stripe.charges.update(pi.latest_charge as string, { description: '(updated by onfile trigger)' });
+    this.say(`charges.update -> ${updated.id}`);
   }
 
   /** A PaymentIntent for Amazon Pay, confirmed server-side, then authorized or failed on the hosted page. */
@@ -107,20 +166,29 @@ class Fixtures {
   }
 
   async detach(): Promise<void> {
-    const si = await this.setupIntent('authorize');
-    const pm = typeof si.payment_method === 'string' ? si.payment_method : si.payment_method?.id;
-    if (!pm) throw new CliError(`${si.id} has no payment method after authorization (status ${si.status})`);
+    const pm = this.savedMethod(await this.setupIntent('authorize'));
     const detached = await this.stripe.paymentMethods.detach(pm);
     this.say(`payment_methods.detach -> ${detached.id}`);
   }
 
-  async refund(then: 'none' | 'fail' = 'none'): Promise<void> {
+  /** A refund of a paid PaymentIntent; then failed through onfile's test helper, or waited for until it settles. */
+  async refund(then: 'none' | 'fail' | 'settle' = 'none'): Promise<void> {
     const pi = await this.paymentIntent('authorize');
     const refund = await this.stripe.refunds.create({ payment_intent: pi.id });
     this.say(`refunds.create -> ${refund.id} (${refund.status})`);
     if (then === 'fail') {
       const failed = await this.testHelper<{ status?: string }>(`/_onfile/refunds/${refund.id}/fail`, 'refunds/:id/fail');
       this.say(`refunds/:id/fail (onfile test helper) -> ${refund.id} (${failed.status})`);
+    } else if (then === 'settle') {
+      // Amazon Pay refunds settle asynchronously; onfile's test mode settles them about a second later.
+      const deadline = Date.now() + 30_000;
+      let current = refund;
+      while (current.status === 'pending' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        current = await this.stripe.refunds.retrieve(refund.id);
+      }
+      if (current.status === 'pending') throw new CliError(`${refund.id} was still pending after 30 s`);
+      this.say(`refunds.retrieve -> ${current.id} (${current.status})`);
     }
   }
 
@@ -140,7 +208,7 @@ class Fixtures {
    * Submits the hosted authorization page (`next_action.redirect_to_url.url`) as a browser would: its form's
    * hidden fields plus the chosen `action`. Without a form on the page, posts `action` to the page URL itself.
    */
-  private async finishRedirect(url: string | undefined, action: 'authorize' | 'fail'): Promise<void> {
+  private async finishRedirect(url: string | undefined, action: Decision): Promise<void> {
     if (!url) throw new CliError('the intent did not ask for a redirect (no next_action.redirect_to_url)');
     const page = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     const html = page.ok ? await page.text() : '';
@@ -176,12 +244,16 @@ function decodeEntities(s: string): string {
 /** Event type → the calls that cause it. Several events share a fixture (a whole flow emits them all). */
 const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
   'customer.created': (f) => f.customer(),
+  'customer.updated': (f) => f.customer('update'),
+  'customer.deleted': (f) => f.customer('delete'),
   'setup_intent.created': (f) => f.setupIntent('none'),
   'setup_intent.requires_action': (f) => f.setupIntent('none'),
   'setup_intent.succeeded': (f) => f.setupIntent('authorize'),
   'setup_intent.setup_failed': (f) => f.setupIntent('fail'),
+  'setup_intent.canceled': (f) => f.canceledSetup(),
   'payment_method.attached': (f) => f.setupIntent('authorize'),
   'payment_method.detached': (f) => f.detach(),
+  'payment_method.updated': (f) => f.updatedMethod(),
   'mandate.updated': (f) => f.detach(),
   'payment_intent.created': (f) => f.paymentIntent('none'),
   'payment_intent.requires_action': (f) => f.paymentIntent('none'),
@@ -190,11 +262,15 @@ const TRIGGERS: Record<string, (f: Fixtures) => Promise<unknown>> = {
   'payment_intent.amount_capturable_updated': (f) => f.hold('none'),
   'payment_intent.canceled': (f) => f.hold('cancel'),
   'charge.succeeded': (f) => f.paymentIntent('authorize'),
+  'charge.failed': (f) => f.declinedCharge(),
+  'charge.updated': (f) => f.updatedCharge(),
   'charge.captured': (f) => f.hold('capture'),
   'charge.expired': (f) => f.hold('expire'),
   'charge.refunded': (f) => f.refund(),
   'refund.created': (f) => f.refund(),
   'refund.failed': (f) => f.refund('fail'),
+  'refund.updated': (f) => f.refund('settle'),
+  'charge.refund.updated': (f) => f.refund('settle'),
   'v2.core.account.created': (f) => f.account('none'),
   'v2.core.account.updated': (f) => f.account('update'),
   'v2.core.account[configuration.customer].updated': (f) => f.account('configure'),

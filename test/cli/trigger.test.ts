@@ -9,6 +9,14 @@ import { TRIGGERABLE_EVENTS } from '../../src/cli/trigger-fixtures.js';
 // What each trigger must cause, besides the event named (the seed flows of spec/webhooks.md).
 const EXPECTED: Record<string, string[]> = {
   'customer.created': ['customer.created'],
+  'customer.updated': ['customer.created', 'customer.updated'],
+  'customer.deleted': ['customer.created', 'customer.deleted'],
+  'setup_intent.canceled': ['setup_intent.created', 'setup_intent.requires_action', 'setup_intent.canceled'],
+  'payment_method.updated': ['setup_intent.succeeded', 'payment_method.attached', 'payment_method.updated'],
+  'charge.failed': ['setup_intent.succeeded', 'payment_intent.created', 'charge.failed', 'payment_intent.payment_failed'],
+  'charge.updated': ['charge.succeeded', 'payment_intent.succeeded', 'charge.updated'],
+  'refund.updated': ['refund.created', 'charge.refunded', 'refund.updated', 'charge.refund.updated'],
+  'charge.refund.updated': ['refund.created', 'refund.updated', 'charge.refund.updated'],
   'setup_intent.succeeded': ['customer.created', 'setup_intent.created', 'setup_intent.requires_action', 'payment_method.attached', 'setup_intent.succeeded'],
   'setup_intent.setup_failed': ['customer.created', 'setup_intent.created', 'setup_intent.requires_action', 'setup_intent.setup_failed'],
   'payment_intent.succeeded': ['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.succeeded'],
