@@ -80,6 +80,8 @@ export async function startTestServer(engine: EngineName, opts: { env?: Record<s
       if (schema) {
         const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
         await c.connect();
+        // A connection left holding a lock in the schema would make the DROP wait for ever: fail instead, and say so.
+        await c.query("SET lock_timeout = '30s'");
         await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await c.end();
       }
