@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { constantTimeEqual } from '../lib/crypto.js';
 import { newToken } from '../lib/ids.js';
 import { getAccount, type MerchantAccount } from '../storage/repos/accounts.js';
-import { getObject, getObjectScope } from '../storage/repos/objects.js';
+import { getObjectAnyScope } from '../storage/repos/objects.js';
 import { listRefunds } from '../services/refunds/refunds.js';
 import { systemContext, type CallContext, type Deps } from '../services/context.js';
 
@@ -27,14 +27,13 @@ export interface Receipt {
 
 /** The receipt the URL names, or undefined when the charge is unknown or the token is not its. */
 export async function findReceipt(deps: Deps, chargeId: string, token: string): Promise<Receipt | undefined> {
-  const scope = await getObjectScope(deps.store.read, 'charge', chargeId);
-  if (!scope) return undefined;
-  const row = await getObject<Stripe.Charge>(deps.store.read, scope, 'charge', chargeId);
-  const stored = row?.data.receipt_url;
-  if (!row || !stored || !constantTimeEqual(stored.slice(stored.lastIndexOf('/') + 1), token)) return undefined;
+  const found = await getObjectAnyScope<Stripe.Charge>(deps.store.read, 'charge', chargeId);
+  const stored = found?.data.receipt_url;
+  if (!found || !stored || !constantTimeEqual(stored.slice(stored.lastIndexOf('/') + 1), token)) return undefined;
+  const { scope, data: charge } = found;
   const account = await getAccount(deps.store.read, scope.accountId);
   if (!account) return undefined;
   const ctx = systemContext(deps, account, scope.livemode);
   const refunds = await listRefunds(ctx, { charge: chargeId, limit: 100 });
-  return { account, charge: row.data, refunds: refunds.data.filter((r) => r.status === 'succeeded' || r.status === 'pending') };
+  return { account, charge, refunds: refunds.data.filter((r) => r.status === 'succeeded' || r.status === 'pending') };
 }

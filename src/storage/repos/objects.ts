@@ -83,10 +83,10 @@ export async function getObject<D, I = Record<string, unknown>>(
   return r && toObject<D, I>(r);
 }
 
-/** Whose an object is, for a page reached by a link rather than a key (a charge's receipt). */
-export async function getObjectScope(t: Sql, type: string, id: string): Promise<Scope | undefined> {
-  const r = await t.one<{ account_id: string; livemode: number }>('SELECT account_id, livemode FROM objects WHERE id = ? AND type = ?', [id, type]);
-  return r && { accountId: r.account_id, livemode: Number(r.livemode) === 1 };
+/** An object and whose it is, for a page reached by a link rather than a key (a charge's receipt). */
+export async function getObjectAnyScope<D>(t: Sql, type: string, id: string): Promise<{ scope: Scope; data: D } | undefined> {
+  const r = await t.one<{ account_id: string; livemode: number; data: string }>('SELECT account_id, livemode, data FROM objects WHERE id = ? AND type = ?', [id, type]);
+  return r && { scope: { accountId: r.account_id, livemode: Number(r.livemode) === 1 }, data: parseJson<D>(r.data) };
 }
 
 /** The stored wire text of an object (`data` only, unparsed), for reads that send it as is. */
