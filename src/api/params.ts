@@ -170,7 +170,7 @@ export const addressShape = {
 
 export const listParams = {
   limit: new Field<number | undefined>((v, path) => {
-    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw errors.parameterInvalidInteger(path, String(v));
+    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw errors.parameterInvalidInteger(path, typeof v === 'string' ? v : JSON.stringify(v));
     const n = Number(v);
     if (n < 1 || n > 100) throw errors.limitOutOfRange(v);
     return n;

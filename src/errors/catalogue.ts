@@ -33,6 +33,9 @@ export const errors = {
     invalid(400, `You may only specify one of these parameters: ${a}, ${b}.`, 'parameters_exclusive', a),
   invalidRequest: (message: string, param?: string, code?: string) => invalid(400, message, code, param),
   formTooComplex: (detail: string) => invalid(400, `Invalid request body: ${detail}.`),
+  // Stripe's answer to a v1 body of another type (reported for text/plain in stripe integrations' issues).
+  unsupportedContentType: (type: string) =>
+    invalid(400, `Invalid request: unsupported Content-Type ${type}. If error persists and you need assistance, please contact support@stripe.com.`),
   resourceMissing: (noun: string, id: string, param = 'id', status = 404) =>
     invalid(status, `No such ${noun}: '${id}'`, 'resource_missing', param),
   // Stripe answers an unknown Stripe-Version with exactly this text and no code.

@@ -47,6 +47,12 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // A path the router refuses (a malformed %-escape, an over-long segment) is answered here, before
+    // any hook: in Stripe's error shape, not Fastify's.
+    frameworkErrors: (err, req, reply) => {
+      setResponseBasics(req, reply);
+      sendError(reply, toApiError(err, req), req.url.startsWith('/v2/'));
+    },
     routerOptions: {
       // Stripe's nested query strings (`expand[0]=x`, `created[gte]=1`) need qs, with its limits.
       querystringParser: (s: string) => {
@@ -58,6 +64,9 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
         }
       },
       ignoreTrailingSlash: true,
+      // The router's default (100) answers a longer path segment with its own 414; onfile's handler
+      // answers it the way Stripe does (an unknown id is a 404 resource_missing).
+      maxParamLength: 5000,
     },
   });
   const auth = new Authenticator(deps.store);
@@ -66,11 +75,15 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (!text.trim()) return done(null, {});
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(errors.invalidRequest('Invalid JSON received in the request body.'), undefined);
+      return done(errors.invalidRequest('Invalid JSON received in the request body.'), undefined);
     }
+    // A NUL reaches JSON only as the escape \u0000 (see parseForm for why it is refused).
+    if (text.includes('\\u0000') && containsNul(parsed)) return done(errors.invalidRequest('Invalid request: parameters may not contain the NUL character (\\u0000).'), undefined);
+    done(null, parsed);
   });
   // Everything else is treated as a form body: SDKs send `application/x-www-form-urlencoded`
   // even on GETs, curl -d does too, and a missing type should not be a 415.
@@ -86,19 +99,9 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
   const requestArrived = deps.store.requestArrived;
   app.addHook('onRequest', (req, reply, done) => {
     requestArrived?.();
-    req.stripeRequestId = newId('request');
-    const origin = req.headers.origin;
-    reply.headers({
-      'Request-Id': req.stripeRequestId,
-      'Cache-Control': 'no-cache, no-store',
-      'Access-Control-Allow-Origin': origin ?? '*',
-      'Access-Control-Allow-Credentials': 'true',
-      'Access-Control-Allow-Methods': 'GET, POST, HEAD, OPTIONS, DELETE',
-      'Access-Control-Expose-Headers': CORS_EXPOSE,
-      'Access-Control-Max-Age': '300',
-    });
-    if (origin) reply.header('Vary', 'Origin');
-    done();
+    setResponseBasics(req, reply);
+    // A NUL in the path or the query (see parseForm): refused before any route reads it.
+    done(req.url.includes('%00') ? errors.invalidRequest('Invalid request: the URL may not contain the NUL character (%00).') : undefined);
   });
 
   app.options('/*', async (req, reply) => {
@@ -124,6 +127,22 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
   for (const route of opts.routes) registerRoute(app, deps, auth, keysInFlight, route);
   for (const plugin of opts.plugins ?? []) await plugin(app, deps);
   return app;
+}
+
+/** Headers every answer carries, errors included: its request id, no caching, and CORS for Stripe.js. */
+function setResponseBasics(req: FastifyRequest, reply: FastifyReply): void {
+  req.stripeRequestId = newId('request');
+  const origin = req.headers.origin;
+  reply.headers({
+    'Request-Id': req.stripeRequestId,
+    'Cache-Control': 'no-cache, no-store',
+    'Access-Control-Allow-Origin': origin ?? '*',
+    'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Allow-Methods': 'GET, POST, HEAD, OPTIONS, DELETE',
+    'Access-Control-Expose-Headers': CORS_EXPOSE,
+    'Access-Control-Max-Age': '300',
+  });
+  if (origin) reply.header('Vary', 'Origin');
 }
 
 function toApiError(err: unknown, req: FastifyRequest): ApiError {
@@ -158,6 +177,18 @@ function renderError(err: ApiError, v2: boolean): unknown {
   return { error: body };
 }
 
+function containsNul(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('\0');
+  if (Array.isArray(v)) return v.some(containsNul);
+  if (v && typeof v === 'object') return Object.entries(v).some(([k, x]) => k.includes('\0') || containsNul(x));
+  return false;
+}
+
+function isJsonBody(req: FastifyRequest): boolean {
+  const type = req.headers['content-type'];
+  return typeof type === 'string' && /^application\/json\b/i.test(type.trim());
+}
+
 function mergeParams(req: FastifyRequest): FormObject {
   const query = (req.query ?? {}) as FormObject;
   const body = req.body;
@@ -171,6 +202,9 @@ function registerRoute(app: FastifyInstance, deps: Deps, auth: Authenticator, ke
     method: route.method,
     url: route.path,
     handler: async (req, reply) => {
+      // v1 takes form bodies only: a JSON body gets Stripe's unsupported Content-Type error rather
+      // than being read with JSON's types (numbers, null) that no v1 client sends.
+      if (!v2 && req.body !== undefined && isJsonBody(req)) throw errors.unsupportedContentType(String(req.headers['content-type']));
       const all = mergeParams(req);
       if (typeof all[INVALID_QUERY] === 'string') throw errors.formTooComplex(all[INVALID_QUERY]);
       const keyParam = all.key;

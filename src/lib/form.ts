@@ -23,11 +23,18 @@ const QS_OPTIONS: qs.IParseOptions = {
   },
 };
 
+export const NUL_REFUSED = 'parameters may not contain the NUL character (%00)';
+
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 export type FormObject = { [key: string]: FormValue };
 
-/** Decodes a Stripe form body or query string. Throws RangeError on limit violations. */
+/**
+ * Decodes a Stripe form body or query string. Throws RangeError on limit violations, and on a NUL
+ * character: PostgreSQL's text cannot hold one (it would fail the request with a 500 there), and
+ * onfile marks numeric metadata keys with it.
+ */
 export function parseForm(body: string): FormObject {
+  if (body.includes('%00') || body.includes('\0')) throw new RangeError(NUL_REFUSED);
   return (SIMPLE_FORM.test(body) && parseSimpleForm(body)) || parseFormWithQs(body);
 }
 

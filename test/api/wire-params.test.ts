@@ -59,6 +59,14 @@ for (const engine of engines()) {
       assert.equal(list.status, 400);
       assert.equal(list.body.error.code, 'parameter_invalid_integer');
       assert.equal(list.body.error.param, 'limit');
+      // A hash or an array where an integer belongs is named, not a crash.
+      for (const query of ['limit[a]=x', 'limit[]=1']) {
+        const listed = await raw<ErrorBody>(s.url, 'GET', `/v1/customers?${query}`, { key: s.sk });
+        assert.equal(listed.status, 400, listed.text);
+        assert.equal(listed.body.error.code, 'parameter_invalid_integer', query);
+        assert.equal(listed.body.error.param, 'limit', query);
+      }
+      await expect400('/v1/customers', 'balance[a]=1', { code: 'parameter_invalid_integer', param: 'balance' });
       const empty = await expect400('/v1/customers', 'balance=', { code: 'parameter_invalid_empty', param: 'balance' });
       assert.match(empty.message, /^You passed an empty string for 'balance'\. We assume empty values are an attempt to unset a parameter; however 'balance' cannot be unset\./);
       await expect400('/v1/customers', 'shipping[name]=&shipping[address][line1]=x', { code: 'parameter_invalid_empty', param: 'shipping[name]' });
@@ -119,6 +127,68 @@ for (const engine of engines()) {
       assert.equal(((await json.json()) as ErrorBody).error.type, 'invalid_request_error');
       const stillUp = await s.stripe.customers.list({ limit: 1 });
       assert.equal(stillUp.object, 'list');
+    });
+
+    it('a JSON body on v1 gets Stripe\'s unsupported Content-Type error, not JSON\'s types', async () => {
+      for (const json of [{ name: 'Jenny' }, { metadata: null }, { balance: 5 }, ['name']]) {
+        const res = await raw<ErrorBody>(s.url, 'POST', '/v1/customers', { key: s.sk, json });
+        assert.equal(res.status, 400, JSON.stringify(json));
+        assert.deepEqual(res.body, {
+          error: {
+            type: 'invalid_request_error',
+            message: 'Invalid request: unsupported Content-Type application/json. If error persists and you need assistance, please contact support@stripe.com.',
+          },
+        });
+      }
+      const update = await raw<ErrorBody>(s.url, 'POST', `/v1/customers/${customerId}`, { key: s.sk, json: { metadata: { a: 1 } } });
+      assert.equal(update.status, 400);
+      assert.equal((await s.stripe.customers.retrieve(customerId) as Stripe.Customer).metadata.a, undefined);
+      // The type alone, on a request without a body, changes nothing; v2 takes JSON.
+      const get = await raw(s.url, 'GET', '/v1/customers?limit=1', { key: s.sk, headers: { 'content-type': 'application/json' } });
+      assert.equal(get.status, 200);
+      const v2 = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: { display_name: 'JSON is v2\'s' } });
+      assert.equal(v2.status, 200, v2.text);
+    });
+
+    it('path segments the router cannot read get Stripe\'s error shape', async () => {
+      for (const path of ['/v1/customers/%ZZ', '/v1/payment_intents/%E0%A4%A/confirm']) {
+        const res = await raw<ErrorBody>(s.url, path.endsWith('confirm') ? 'POST' : 'GET', path, { key: s.sk });
+        assert.equal(res.status, 400, res.text);
+        assert.equal(res.body.error.type, 'invalid_request_error', path);
+        assert.match(res.headers.get('request-id') ?? '', /^req_/);
+      }
+      const v2 = await raw<{ error: { type: string; code: string } }>(s.url, 'GET', '/v2/core/accounts/%ZZ', { key: s.sk });
+      assert.equal(v2.status, 400);
+      assert.equal(v2.body.error.type, 'invalid_request_error');
+      // A long id is an id like any other: no such object.
+      const long = 'cus_' + 'x'.repeat(300);
+      const missing = await raw<ErrorBody>(s.url, 'GET', `/v1/customers/${long}`, { key: s.sk });
+      assert.equal(missing.status, 404, missing.text);
+      assert.equal(missing.body.error.code, 'resource_missing');
+      assert.equal(missing.body.error.message, `No such customer: '${long}'`);
+    });
+
+    it('a NUL character is refused wherever it is sent, on both engines alike', async () => {
+      const body = await expect400('/v1/customers', 'name=a%00b', {});
+      assert.equal(body.message, 'Invalid request body: parameters may not contain the NUL character (%00).');
+      await expect400('/v1/customers', 'metadata[k%00]=v', {});
+      for (const path of ['/v1/customers/cus_%00', '/v1/customers?email=a%00b', `/v1/customers/${customerId}?expand[]=%00`]) {
+        const res = await raw<ErrorBody>(s.url, 'GET', path, { key: s.sk });
+        assert.equal(res.status, 400, `${path}: ${res.text}`);
+        assert.equal(res.body.error.message, 'Invalid request: the URL may not contain the NUL character (%00).');
+      }
+      const v2 = await raw<{ error: { type: string; message: string } }>(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: { display_name: 'a\u0000b' } });
+      assert.equal(v2.status, 400, v2.text);
+      assert.equal(v2.body.error.message, 'Invalid request: parameters may not contain the NUL character (\\u0000).');
+      const key = await raw(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: { metadata: { 'k\u0000': 'v' } } });
+      assert.equal(key.status, 400, key.text);
+      // The text "%00" itself, encoded, is an ordinary value.
+      const literal = await raw<{ name: string }>(s.url, 'POST', '/v1/customers', { key: s.sk, form: 'name=100%2500' });
+      assert.equal(literal.status, 200, literal.text);
+      assert.equal(literal.body.name, '100%00');
+      const literalV2 = await raw<{ display_name: string }>(s.url, 'POST', '/v2/core/accounts', { key: s.sk, json: { display_name: 'slash \\u0000' } });
+      assert.equal(literalV2.status, 200, literalV2.text);
+      assert.equal(literalV2.body.display_name, 'slash \\u0000');
     });
 
     it('a failed validation changes nothing', async () => {

@@ -5,7 +5,11 @@ import { parseForm, parseFormWithQs } from '../../src/lib/form.js';
 // parseForm decodes plain `a=1&b=2` strings itself and leaves everything else to qs: both must
 // give the same result for every input.
 describe('form decoding', () => {
-  const agree = (s: string) => assert.deepStrictEqual(parseForm(s), parseFormWithQs(s), JSON.stringify(s));
+  // A NUL is refused before decoding (see parseForm); everything else decodes as qs does.
+  const agree = (s: string) => {
+    if (s.includes('%00')) assert.throws(() => parseForm(s), RangeError, JSON.stringify(s));
+    else assert.deepStrictEqual(parseForm(s), parseFormWithQs(s), JSON.stringify(s));
+  };
 
   it('decodes plain query strings exactly as qs does', () => {
     for (const s of ['', 'limit=10', 'limit=10&starting_after=cus_123', 'a', 'a=', 'a=b=c', 'email=jenny@example.com', 'x=1,2&y=a.b~c-d*e:f/g']) agree(s);
@@ -24,7 +28,7 @@ describe('form decoding', () => {
 
   it('agrees with qs on the inputs it hands over: empty pairs, repeated names, escapes, brackets', () => {
     for (const s of [
-      'a=1&&b=2', '&a=1', 'a=1&', '=x', 'a=1&a=2', 'a=%20b', 'a=b+c', 'a=%E0%A4%A', 'a=%zz', 'a=%2', 'a=%', 'a=%20%zz', 'a=%00%7F%80', 'a=%c3%a9+%41', 'expand[]=x', 'expand[0]=x&expand[1]=y',
+      'a=1&&b=2', '&a=1', 'a=1&', '=x', 'a=1&a=2', 'a=%20b', 'a=b+c', 'a=%E0%A4%A', 'a=%zz', 'a=%2', 'a=%', 'a=%20%zz', 'a=%01%7F%80', 'a=%c3%a9+%41', 'expand[]=x', 'expand[0]=x&expand[1]=y',
       'metadata[10]=y', 'metadata[1a]=y', 'a[b][c]=d', 'a[b]=1&a[b]=2', 'a=1&a[b]=2', 'a[b]=2&a=1', 'metadata%5Bk%5D=v', 'created[gte]=5&limit=3',
       '__proto__=x', 'a[__proto__]=x', 'constructor=y&hasOwnProperty=z', 'a[constructor]=1', '[a]=1', 'a]=1', 'a[=1', 'a=b]=c', 'm[k]=v]=w',
     ]) agree(s);
@@ -40,6 +44,13 @@ describe('form decoding', () => {
       for (let j = 0; j < len; j++) s += alphabet[next() % alphabet.length];
       agree(s);
     }
+  });
+
+  it('refuses a NUL character, escaped or raw, in a name or a value', () => {
+    for (const s of ['a=%00', 'name=a%00b', 'metadata[k%00]=v', 'a%00=1', 'a[b][c]=%00', 'a=\0', 'expand[]=x&q=%00']) {
+      assert.throws(() => parseForm(s), /NUL character/, JSON.stringify(s));
+    }
+    assert.equal(parseForm('a=100%2500').a, '100%00');
   });
 
   it('still refuses bodies past the limits', () => {
