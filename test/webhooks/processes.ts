@@ -20,9 +20,9 @@ export interface OnfileProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `onfile start` as a child process on a free port and waits (bounded) until it listens. */
-export async function spawnOnfile(env: Record<string, string>, timeoutMs = 30_000): Promise<OnfileProcess> {
-  const proc = spawn(process.execPath, [BIN, 'start', '--port', '0', '--host', '127.0.0.1'], {
+/** Starts `onfile start` as a child process (on a free port unless given one) and waits (bounded) until it listens. */
+export async function spawnOnfile(env: Record<string, string>, timeoutMs = 30_000, port = 0): Promise<OnfileProcess> {
+  const proc = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: ROOT,
     env: { ...process.env, ONFILE_LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
