@@ -85,5 +85,46 @@ for (const engine of engines()) {
         (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'payment_method_unexpected_state' && /may not be used again/.test(e.message),
       );
     });
+
+    it("deleting the customer detaches its saved methods: mandates inactive, agreements revoked, methods unusable", async () => {
+      const first = await saved(a);
+      // A second method of the same customer.
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.customer.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
+      await fetch(si.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' }).then((r) => r.arrayBuffer());
+      const second = await a.stripe.setupIntents.retrieve(si.id);
+      const pms = [first.pmId, second.payment_method as string];
+      const mandates = [first.mandateId, second.mandate as string];
+      const agreements = await Promise.all(mandates.map(agreementOf));
+      // Another customer's method stays as it is.
+      const bystander = await saved(a);
+      const seqBefore = (await a.stripe.events.list({ limit: 1 })).data[0].id;
+
+      const deleted = await a.stripe.customers.del(first.customer.id);
+      assert.equal(deleted.deleted, true);
+      for (const pm of pms) {
+        const after_ = await a.stripe.paymentMethods.retrieve(pm);
+        assert.equal(after_.customer, null, pm);
+      }
+      for (const m of mandates) assert.equal((await a.stripe.mandates.retrieve(m)).status, 'inactive');
+      const connector = connectorFor(s.server.deps, 'amazon_pay');
+      for (const agreement of agreements) assert.equal((await connector.getChargePermission(scope(), agreement))?.status, 'closed');
+      assert.equal((await a.stripe.paymentMethods.retrieve(bystander.pmId)).customer, bystander.customer.id);
+      assert.equal((await a.stripe.mandates.retrieve(bystander.mandateId)).status, 'active');
+      // The events, in the deletion's transaction: each method detached, each mandate inactive, then the customer.
+      const events = (await a.stripe.events.list({ ending_before: seqBefore, limit: 20 })).data.reverse();
+      assert.deepEqual(
+        events.map((e) => e.type).sort(),
+        ['customer.deleted', 'mandate.updated', 'mandate.updated', 'payment_method.detached', 'payment_method.detached'],
+      );
+      assert.equal(events.at(-1)!.type, 'customer.deleted');
+      for (const e of events.filter((e) => e.type === 'payment_method.detached')) assert.deepEqual(e.data.previous_attributes, { customer: first.customer.id });
+      // No longer usable, by the deleted customer's id or anyone else's.
+      const other = await a.stripe.customers.create({});
+      await assert.rejects(
+        a.stripe.paymentIntents.create({ amount: 500, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: pms[0], customer: other.id, confirm: true, off_session: true }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'payment_method_unexpected_state',
+      );
+      await assert.rejects(a.stripe.paymentMethods.attach(pms[1], { customer: other.id }), (e: Stripe.errors.StripeError) => e.statusCode === 400);
+    });
   });
 }

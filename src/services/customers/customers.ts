@@ -169,14 +169,3 @@ function setOptional(c: Stripe.Customer, key: 'business_name' | 'individual_name
   else c[key] = v;
 }
 
-export async function deleteCustomer(ctx: CallContext, id: string): Promise<Stripe.DeletedCustomer> {
-  return ctx.deps.store.tx(async (t) => {
-    const row = await requireCustomer(t, ctx, id);
-    // The row stays (retrieve answers the deleted stub, as Stripe does); it leaves the lists.
-    await updateObject(t, ctx.scope, row, { data: row.data, internal: { ...row.internal, deleted: true }, lookup: null });
-    // Deleted customers move to their own type: lists and lookups skip them without a filter.
-    await t.run("UPDATE objects SET type = 'customer.deleted' WHERE id = ?", [id]);
-    await emitEvent(t, ctx, 'customer.deleted', row.data);
-    return deletedCustomerStub(id);
-  });
-}

@@ -8,6 +8,7 @@ import { emitEvent } from '../../events/emit.js';
 import { deactivateMandates, revokeAgreements } from '../mandates/mandates.js';
 import type { CallContext } from '../context.js';
 import { requirePaymentMethod } from './attach.js';
+import type { PaymentMethodRow } from './create.js';
 
 /**
  * POST /v1/payment_methods/:id/detach (https://docs.stripe.com/api/payment_methods/detach):
@@ -17,21 +18,33 @@ import { requirePaymentMethod } from './attach.js';
 export async function detachPaymentMethod(ctx: CallContext, id: string): Promise<Stripe.PaymentMethod> {
   // The transaction returns the PaymentMethod itself, so an idempotent retry after a crash can
   // answer with it (http/idempotency.ts records the object a keyed request's transaction returns).
-  let revocations: Awaited<ReturnType<typeof deactivateMandates>> = [];
+  let revocations: Revocations = [];
   const pm = await ctx.deps.store.tx(async (t) => {
     const row = await requirePaymentMethod(t, ctx, id);
     if (!isAttached(row.data)) throw errors.paymentMethodNotAttached();
-    const before = row.data;
-    const next: Stripe.PaymentMethod = { ...before, customer: null, customer_account: null };
-    await updateObject(t, ctx.scope, row, { data: next, internal: { ...row.internal, detached: true }, customer: null });
-    await emitEvent(t, ctx, 'payment_method.detached', next, previousAttributes(before, next));
-    const owner = ownerOf(before);
-    if (owner.customer) await clearCustomerDefault(t, ctx, owner.customer, id);
-    revocations = await deactivateMandates(t, ctx, id);
-    return next;
+    const detached = await detachInTransaction(t, ctx, row, { clearDefault: true });
+    revocations = detached.revocations;
+    return detached.pm;
   });
   await revokeAgreements(ctx, revocations);
   return pm;
+}
+
+type Revocations = Awaited<ReturnType<typeof deactivateMandates>>;
+
+/**
+ * Detaches an attached method inside the caller's transaction, with its events; the caller revokes
+ * the returned agreements after its commit. `clearDefault`: unset it as its customer's default (not
+ * when the customer is being deleted).
+ */
+export async function detachInTransaction(t: Sql, ctx: CallContext, row: PaymentMethodRow, opts: { clearDefault: boolean }): Promise<{ pm: Stripe.PaymentMethod; revocations: Revocations }> {
+  const before = row.data;
+  const next: Stripe.PaymentMethod = { ...before, customer: null, customer_account: null };
+  await updateObject(t, ctx.scope, row, { data: next, internal: { ...row.internal, detached: true }, customer: null });
+  await emitEvent(t, ctx, 'payment_method.detached', next, previousAttributes(before, next));
+  const owner = ownerOf(before);
+  if (opts.clearDefault && owner.customer) await clearCustomerDefault(t, ctx, owner.customer, row.id);
+  return { pm: next, revocations: await deactivateMandates(t, ctx, row.id) };
 }
 
 /** A detached method cannot stay the customer's default (Stripe unsets it, with `customer.updated`). */

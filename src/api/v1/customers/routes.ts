@@ -7,12 +7,12 @@ import { rawJson } from '../../../http/raw-json.js';
 import { search, searchParams, type Searchable } from '../../search.js';
 import {
   createCustomer,
-  deleteCustomer,
   findCustomerOrStub,
   retrieveCustomer,
   retrieveCustomerText,
   updateCustomer,
 } from '../../../services/customers/customers.js';
+import { deleteCustomer } from '../../../services/customers/delete.js';
 import { createCustomerParams, listCustomerParams, retrieveParams, updateCustomerParams } from './params.js';
 
 registerResource({
