@@ -126,5 +126,19 @@ for (const engine of engines()) {
       );
       await assert.rejects(a.stripe.paymentMethods.attach(pms[1], { customer: other.id }), (e: Stripe.errors.StripeError) => e.statusCode === 400);
     });
+
+    it('a setup the customer completes after the customer was deleted saves nothing to the deleted customer', async () => {
+      const c = await a.stripe.customers.create({});
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: c.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
+      await a.stripe.customers.del(c.id);
+      const res = await fetch(si.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      assert.equal(res.status, 303);
+      const done = await a.stripe.setupIntents.retrieve(si.id);
+      // The processor approved it, so the setup succeeded; there is no customer to save the method to.
+      assert.equal(done.status, 'succeeded');
+      assert.equal((await a.stripe.paymentMethods.retrieve(done.payment_method as string)).customer, null);
+      const attached = (await a.stripe.events.list({ type: 'payment_method.attached', limit: 5 })).data.filter((e) => (e.data.object as Stripe.PaymentMethod).id === done.payment_method);
+      assert.deepEqual(attached, []);
+    });
   });
 }

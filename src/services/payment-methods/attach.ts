@@ -28,10 +28,23 @@ export async function attachPaymentMethod(t: Sql, ctx: CallContext, row: Payment
     if (current.customer === owner.customer && current.customer_account === owner.customer_account) return row.data;
     throw errors.paymentMethodAlreadyAttached();
   }
+  if (owner.customer) await holdCustomer(t, ctx, owner.customer);
   const next: Stripe.PaymentMethod = { ...row.data, customer: owner.customer, customer_account: owner.customer_account };
   await updateObject(t, ctx.scope, row, { data: next, customer: ownerKey(owner) });
   await emitEvent(t, ctx, 'payment_method.attached', next);
   return next;
+}
+
+/**
+ * The customer must still exist, and must not be deleted before this transaction commits: its
+ * deletion detaches the methods it finds attached, and would not find this one (on PostgreSQL the
+ * two transactions run side by side). Writing the customer's row (its version only) makes them
+ * conflict: whichever commits second runs again and sees the other.
+ */
+async function holdCustomer(t: Sql, ctx: CallContext, id: string): Promise<void> {
+  const customer = await getObject<Stripe.Customer>(t, ctx.scope, 'customer', id);
+  if (!customer) throw errors.resourceMissing('customer', id, 'customer', 400);
+  await updateObject(t, ctx.scope, customer, { data: customer.data });
 }
 
 export async function attachPaymentMethodById(ctx: CallContext, id: string, p: AttachPaymentMethod): Promise<Stripe.PaymentMethod> {
