@@ -23,7 +23,7 @@ const QS_OPTIONS: qs.IParseOptions = {
   },
 };
 
-export const NUL_REFUSED = 'parameters may not contain the NUL character (%00)';
+const NUL_REFUSED = 'parameters may not contain the NUL character (%00)';
 
 export type FormValue = string | FormValue[] | { [key: string]: FormValue };
 export type FormObject = { [key: string]: FormValue };
