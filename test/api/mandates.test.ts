@@ -127,6 +127,59 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.paymentMethods.attach(pms[1], { customer: other.id }), (e: Stripe.errors.StripeError) => e.statusCode === 400);
     });
 
+    /** A v2 account with the customer configuration and a method saved to it by an authorized setup. */
+    async function savedToAccount() {
+      const account = await a.stripe.v2.core.accounts.create({ display_name: 'Jenny Rosen', configuration: { customer: {} } });
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer_account: account.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE } as Stripe.SetupIntentCreateParams);
+      await fetch(si.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' }).then((r) => r.arrayBuffer());
+      const done = await a.stripe.setupIntents.retrieve(si.id);
+      assert.equal(done.status, 'succeeded');
+      return { account, pmId: done.payment_method as string, mandateId: done.mandate as string };
+    }
+
+    it('closing the v2 account detaches the methods saved to it: mandates inactive, agreements revoked, methods unusable', async () => {
+      const { account, pmId, mandateId } = await savedToAccount();
+      assert.equal((await a.stripe.paymentMethods.retrieve(pmId)).customer_account, account.id);
+      const agreement = await agreementOf(mandateId);
+      const bystander = await savedToAccount();
+      const lastEvent = (await a.stripe.events.list({ limit: 1 })).data[0].id;
+
+      await a.stripe.v2.core.accounts.close(account.id, { applied_configurations: ['customer'] });
+      const pm = await a.stripe.paymentMethods.retrieve(pmId);
+      assert.equal(pm.customer_account, null);
+      assert.equal(pm.customer, null);
+      assert.equal((await a.stripe.mandates.retrieve(mandateId)).status, 'inactive');
+      const connector = connectorFor(s.server.deps, 'amazon_pay');
+      assert.equal((await connector.getChargePermission(scope(), agreement))?.status, 'closed');
+      assert.equal((await a.stripe.paymentMethods.retrieve(bystander.pmId)).customer_account, bystander.account.id);
+      assert.equal((await a.stripe.mandates.retrieve(bystander.mandateId)).status, 'active');
+      const events = (await a.stripe.events.list({ ending_before: lastEvent, limit: 20 })).data;
+      assert.deepEqual(events.map((e) => e.type).sort(), ['mandate.updated', 'payment_method.detached']);
+      assert.deepEqual(events.find((e) => e.type === 'payment_method.detached')!.data.previous_attributes, { customer_account: account.id });
+      // Closing again changes nothing and detaches nothing more.
+      await a.stripe.v2.core.accounts.close(account.id, { applied_configurations: ['customer'] });
+      assert.equal((await a.stripe.events.list({ ending_before: lastEvent, limit: 20 })).data.length, 2);
+      // The method is detached for good: an off-session charge with it is refused.
+      await assert.rejects(
+        a.stripe.paymentIntents.create({ amount: 500, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: pmId, customer_account: bystander.account.id, confirm: true, off_session: true } as Stripe.PaymentIntentCreateParams),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'payment_method_unexpected_state',
+      );
+    });
+
+    it('a setup the customer completes after the v2 account was closed saves nothing to it', async () => {
+      const account = await a.stripe.v2.core.accounts.create({ display_name: 'Closing', configuration: { customer: {} } });
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer_account: account.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE } as Stripe.SetupIntentCreateParams);
+      await a.stripe.v2.core.accounts.close(account.id, { applied_configurations: ['customer'] });
+      const res = await fetch(si.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      assert.equal(res.status, 303);
+      const done = await a.stripe.setupIntents.retrieve(si.id);
+      assert.equal(done.status, 'succeeded');
+      assert.equal((await a.stripe.paymentMethods.retrieve(done.payment_method as string)).customer_account, null);
+      // Attaching to a closed account directly is refused too.
+      const pm = await a.stripe.paymentMethods.create({ type: 'amazon_pay' } as Stripe.PaymentMethodCreateParams);
+      await assert.rejects(a.stripe.paymentMethods.attach(pm.id, { customer_account: account.id } as Stripe.PaymentMethodAttachParams), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'account_invalid');
+    });
+
     it('a setup the customer completes after the customer was deleted saves nothing to the deleted customer', async () => {
       const c = await a.stripe.customers.create({});
       const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: c.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });

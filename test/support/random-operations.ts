@@ -150,13 +150,17 @@ export class RandomOperations {
       const c = this.any(this.state.customers);
       if (c && this.rnd() < 0.3) await this.api('DELETE', `/v1/customers/${c}`);
     },
+    closeAccount: async () => {
+      const a = this.any(this.state.accounts);
+      if (a && this.rnd() < 0.3) await this.api('POST', `/v2/core/accounts/${a}/close`, { applied_configurations: ['customer'] }, true);
+    },
     defaultMethod: async () => {
       const c = this.any(this.state.customers);
       const pm = this.hot(this.state.pms);
       if (c && pm) await this.api('POST', `/v1/customers/${c}`, { invoice_settings: { default_payment_method: pm } });
     },
   };
-  private readonly bag = Object.entries({ customer: 2, account: 1, setupIntent: 3, answerSetup: 3, paymentIntent: 6, answerPayment: 6, capture: 4, cancel: 2, confirm: 2, offSession: 6, refund: 5, failRefund: 1, expire: 1, detach: 1, deleteCustomer: 1, defaultMethod: 1 }).flatMap(([name, w]) =>
+  private readonly bag = Object.entries({ customer: 2, account: 1, setupIntent: 3, answerSetup: 3, paymentIntent: 6, answerPayment: 6, capture: 4, cancel: 2, confirm: 2, offSession: 6, refund: 5, failRefund: 1, expire: 1, detach: 1, deleteCustomer: 1, closeAccount: 1, defaultMethod: 1 }).flatMap(([name, w]) =>
     Array<string>(w).fill(name),
   );
 
@@ -247,10 +251,11 @@ export class RandomOperations {
     const seen = new Map<string, number>();
     for (const e of events) if (once.test(e.type)) seen.set(`${e.type} ${e.data.object.id}`, (seen.get(`${e.type} ${e.data.object.id}`) ?? 0) + 1);
     for (const [k, n] of seen) if (n > 1) broken.push(`${k} announced ${n} times`);
-    // A deleted customer keeps no saved method.
+    // A deleted customer or a closed v2 account keeps no saved method.
     for (const id of this.state.pms) {
       const pm = (await this.api('GET', `/v1/payment_methods/${id}`)).body;
       if (typeof pm?.customer === 'string' && (await this.api('GET', `/v1/customers/${pm.customer}`)).body?.deleted) broken.push(`${id} attached to deleted ${pm.customer}`);
+      if (typeof pm?.customer_account === 'string' && (await this.api('GET', `/v2/core/accounts/${pm.customer_account}`)).body?.closed) broken.push(`${id} attached to closed ${pm.customer_account}`);
     }
     if (!charges.some((c) => c.captured) || transactions.length === 0) broken.push('no charge was captured: the operations reached nothing to check');
     return broken;

@@ -16,6 +16,8 @@ import {
 } from '../../domain/accounts/v2-account.js';
 import { applyAccountFields, emptyDefaults, type AccountInput, type Generated } from '../../domain/accounts/account-changes.js';
 import type { CallContext } from '../context.js';
+import { revokeAgreements } from '../mandates/mandates.js';
+import { detachAllInTransaction } from '../payment-methods/detach.js';
 
 /**
  * Accounts v2 with the customer configuration: the second way the seed represents a customer
@@ -124,14 +126,21 @@ export async function updateCustomerAccount(ctx: CallContext, id: string, p: Acc
  * passed in for this request to succeed." A closed account stays retrievable.
  */
 export async function closeCustomerAccount(ctx: CallContext, id: string, applied: string[] | undefined): Promise<StoredAccount> {
-  return ctx.deps.store.tx(async (t) => {
+  let revocations: Awaited<ReturnType<typeof detachAllInTransaction>> = [];
+  const closed = await ctx.deps.store.tx(async (t) => {
+    revocations = [];
     const row = await requireAccount(t, ctx, id);
     if (row.data.closed) return row.data;
     const have = appliedKey(row.data.applied_configurations);
     if (appliedKey([...new Set(applied ?? [])]) !== have) throw errors.closeConfigurationsMismatch(row.data.applied_configurations);
+    // Closing "removes access to the Account and its associated resources": as for a deleted
+    // Customer, the methods saved to it are detached for good and their mandates go inactive.
+    revocations = await detachAllInTransaction(t, ctx, id);
     const next: StoredAccount = { ...row.data, closed: true };
     await updateObject(t, ctx.scope, row, { data: next, ...columns(next) });
     await emitV2Event(t, ctx, 'v2.core.account.closed', accountObject(id), { changes: fieldChanges(row.data, next) });
     return next;
   });
+  await revokeAgreements(ctx, revocations);
+  return closed;
 }

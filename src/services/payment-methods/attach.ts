@@ -4,7 +4,7 @@ import { isAttached, ownerOf, type Owner, type PaymentMethodInternal } from '../
 import { getObject, updateObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
-import { ownerKey, resolveOwner } from '../customers/owner.js';
+import { ownerKey, requireCustomerAccount, requireLiveCustomer, resolveOwner } from '../customers/owner.js';
 import { setAttachOnCustomerCreate } from '../customers/customers.js';
 import type { CallContext } from '../context.js';
 import type { PaymentMethodRow } from './create.js';
@@ -28,7 +28,7 @@ export async function attachPaymentMethod(t: Sql, ctx: CallContext, row: Payment
     if (current.customer === owner.customer && current.customer_account === owner.customer_account) return row.data;
     throw errors.paymentMethodAlreadyAttached();
   }
-  if (owner.customer) await holdCustomer(t, ctx, owner.customer);
+  await holdOwner(t, ctx, owner);
   const next: Stripe.PaymentMethod = { ...row.data, customer: owner.customer, customer_account: owner.customer_account };
   await updateObject(t, ctx.scope, row, { data: next, customer: ownerKey(owner) });
   await emitEvent(t, ctx, 'payment_method.attached', next);
@@ -36,15 +36,16 @@ export async function attachPaymentMethod(t: Sql, ctx: CallContext, row: Payment
 }
 
 /**
- * The customer must still exist, and must not be deleted before this transaction commits: its
- * deletion detaches the methods it finds attached, and would not find this one (on PostgreSQL the
- * two transactions run side by side). Writing the customer's row (its version only) makes them
- * conflict: whichever commits second runs again and sees the other.
+ * The owner must still be there (a customer not deleted, a v2 account not closed) and must stay so
+ * until this transaction commits: its removal detaches the methods it finds attached, and would not
+ * find this one. Reading the owner here is enough: SQLite runs one write transaction at a time, and
+ * on PostgreSQL the read takes the owner's row lock (`Sql.locksRows`), so whichever of the two comes
+ * second waits for the other and sees it. An intent's owner was checked when the intent was made,
+ * maybe long before the customer's answer completes it.
  */
-async function holdCustomer(t: Sql, ctx: CallContext, id: string): Promise<void> {
-  const customer = await getObject<Stripe.Customer>(t, ctx.scope, 'customer', id);
-  if (!customer) throw errors.resourceMissing('customer', id, 'customer', 400);
-  await updateObject(t, ctx.scope, customer, { data: customer.data });
+async function holdOwner(t: Sql, ctx: CallContext, owner: Owner): Promise<void> {
+  if (owner.customer) await requireLiveCustomer(t, ctx, owner.customer);
+  else if (owner.customer_account) await requireCustomerAccount(t, ctx, owner.customer_account);
 }
 
 export async function attachPaymentMethodById(ctx: CallContext, id: string, p: AttachPaymentMethod): Promise<Stripe.PaymentMethod> {

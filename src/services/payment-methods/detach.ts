@@ -1,8 +1,8 @@
 import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
 import { previousAttributes } from '../../domain/shared/changes.js';
-import { isAttached, ownerOf } from '../../domain/payment-methods/payment-method.js';
-import { getObject, updateObject } from '../../storage/repos/objects.js';
+import { isAttached, ownerOf, type PaymentMethodInternal } from '../../domain/payment-methods/payment-method.js';
+import { getObject, listObjects, updateObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { deactivateMandates, revokeAgreements } from '../mandates/mandates.js';
@@ -45,6 +45,28 @@ export async function detachInTransaction(t: Sql, ctx: CallContext, row: Payment
   const owner = ownerOf(before);
   if (opts.clearDefault && owner.customer) await clearCustomerDefault(t, ctx, owner.customer, row.id);
   return { pm: next, revocations: await deactivateMandates(t, ctx, row.id) };
+}
+
+/**
+ * Detaches every method attached to an owner that is going away (a customer being deleted, a v2
+ * account being closed) in the caller's transaction; the caller revokes the agreements after its
+ * commit. The owner's default is left as it is: the owner itself can no longer be changed.
+ */
+export async function detachAllInTransaction(t: Sql, ctx: CallContext, ownerId: string): Promise<Revocations> {
+  const revocations: Revocations = [];
+  for (const pm of await attachedPaymentMethods(t, ctx, ownerId)) revocations.push(...(await detachInTransaction(t, ctx, pm, { clearDefault: false })).revocations);
+  return revocations;
+}
+
+async function attachedPaymentMethods(t: Sql, ctx: CallContext, ownerId: string): Promise<PaymentMethodRow[]> {
+  const all: PaymentMethodRow[] = [];
+  for (let after: number | undefined; ; ) {
+    // Methods of a v2 account are stored under its id in the same column (customers/owner.ts ownerKey).
+    const page = await listObjects<Stripe.PaymentMethod, PaymentMethodInternal>(t, ctx.scope, { type: 'payment_method', customer: ownerId, limit: 100, startingAfterSeq: after });
+    all.push(...(page.items as PaymentMethodRow[]));
+    if (!page.hasMore || !page.items.length) return all;
+    after = page.items[page.items.length - 1].seq;
+  }
 }
 
 /** A detached method cannot stay the customer's default (Stripe unsets it, with `customer.updated`). */
