@@ -2,9 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
 import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
-import { getObject } from '../../src/storage/repos/objects.js';
+import { getObject, listObjects } from '../../src/storage/repos/objects.js';
 import { connectorFor } from '../../src/connectors/registry.js';
 import type { MandateInternal } from '../../src/domain/mandates/mandate.js';
+import { reconcilePass } from '../../src/reconcile/operations.js';
 
 const MANDATE = { customer_acceptance: { type: 'online' as const, online: { ip_address: '203.0.113.7', user_agent: 'Mozilla/5.0' } } };
 
@@ -192,6 +193,51 @@ for (const engine of engines()) {
       assert.equal((await a.stripe.paymentMethods.retrieve(done.payment_method as string)).customer, null);
       const attached = (await a.stripe.events.list({ type: 'payment_method.attached', limit: 5 })).data.filter((e) => (e.data.object as Stripe.PaymentMethod).id === done.payment_method);
       assert.deepEqual(attached, []);
+      // The mandate stands for nothing: inactive from the start, and its agreement is revoked.
+      await assertRevokedMandate(done.mandate as string);
+    });
+
+    /** A mandate made for a method that could not be saved: inactive, and (after a reconciler pass) its agreement closed. */
+    async function assertRevokedMandate(mandateId: string) {
+      assert.equal((await a.stripe.mandates.retrieve(mandateId)).status, 'inactive');
+      const agreement = await agreementOf(mandateId);
+      const connector = connectorFor(s.server.deps, 'amazon_pay');
+      assert.notEqual((await connector.getChargePermission(scope(), agreement))?.status, undefined);
+      await reconcilePass(s.server.deps, { graceMs: 0 });
+      assert.equal((await connector.getChargePermission(scope(), agreement))?.status, 'closed');
+    }
+
+    it("a method attached to another customer while the customer was away keeps no mandate of the first customer's agreement", async () => {
+      const first = await a.stripe.customers.create({});
+      const other = await a.stripe.customers.create({});
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.id, confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
+      await a.stripe.paymentMethods.attach(si.payment_method as string, { customer: other.id });
+      const res = await fetch(si.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      assert.equal(res.status, 303);
+      const done = await a.stripe.setupIntents.retrieve(si.id);
+      assert.equal(done.status, 'succeeded');
+      assert.equal((await a.stripe.paymentMethods.retrieve(si.payment_method as string)).customer, other.id);
+      await assertRevokedMandate(done.mandate as string);
+      // The other customer never agreed to off-session charges: the first customer's agreement must not serve them.
+      await assert.rejects(
+        a.stripe.paymentIntents.create({ amount: 700, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: si.payment_method as string, customer: other.id, confirm: true, off_session: true }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 402 && e.code === 'authentication_required',
+      );
+    });
+
+    it('a payment saving the method, completed after the customer was deleted, leaves an inactive mandate', async () => {
+      const c = await a.stripe.customers.create({});
+      const pi = await a.stripe.paymentIntents.create({ amount: 1200, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: c.id, setup_future_usage: 'off_session', confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
+      await a.stripe.customers.del(c.id);
+      const res = await fetch(pi.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      assert.equal(res.status, 303);
+      const done = await a.stripe.paymentIntents.retrieve(pi.id, { expand: ['latest_charge'] });
+      assert.equal(done.status, 'succeeded');
+      assert.equal((await a.stripe.paymentMethods.retrieve(done.payment_method as string)).customer, null);
+      // The PaymentIntent names no mandate on the wire: find the one its method got in storage.
+      const { items } = await listObjects<Stripe.Mandate>(s.server.store.read, scope(), { type: 'mandate', parent: done.payment_method as string, limit: 10 });
+      assert.equal(items.length, 1);
+      await assertRevokedMandate(items[0].id);
     });
   });
 }

@@ -76,6 +76,10 @@ export function ownerOf(pm: Stripe.PaymentMethod): Owner {
   return { customer, customer_account: pm.customer_account ?? null };
 }
 
+export function sameOwner(a: Owner, b: Owner): boolean {
+  return a.customer === b.customer && a.customer_account === b.customer_account;
+}
+
 export function isAttached(pm: Stripe.PaymentMethod): boolean {
   const o = ownerOf(pm);
   return o.customer !== null || o.customer_account !== null;
@@ -92,6 +96,6 @@ export function reuseProblem(pm: Stripe.PaymentMethod, internal: PaymentMethodIn
   const attached = ownerOf(pm);
   if (!isAttached(pm)) return null;
   if (!owner || (owner.customer === null && owner.customer_account === null)) return 'belongs_to_customer';
-  if (attached.customer !== owner.customer || attached.customer_account !== owner.customer_account) return 'not_owned_by_customer';
+  if (!sameOwner(attached, owner)) return 'not_owned_by_customer';
   return null;
 }

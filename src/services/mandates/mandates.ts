@@ -23,11 +23,20 @@ export interface CreateMandateInput {
   agreementId: string | null;
   usage?: 'multi_use' | 'single_use';
   singleUse?: { amount: number; currency: string };
+  /**
+   * The method could not be saved to the intent's customer (detached, or its customer deleted or
+   * account closed while the customer was away): the mandate stands for nothing it could be used
+   * with, so it is `inactive` from the start and the processor's agreement is revoked (by the
+   * reconciler, as a revocation whose inline run was lost).
+   */
+  unsaved?: boolean;
 }
 
 export async function createMandate(t: Sql, ctx: CallContext, input: CreateMandateInput): Promise<Stripe.Mandate> {
   const id = newId('mandate');
-  const mandate = newMandate(id, ctx.scope.livemode, input.paymentMethod, input.acceptance, input.usage ?? 'multi_use', input.singleUse);
+  const made = newMandate(id, ctx.scope.livemode, input.paymentMethod, input.acceptance, input.usage ?? 'multi_use', input.singleUse);
+  const mandate: Stripe.Mandate = input.unsaved ? { ...made, status: 'inactive' } : made;
+  if (input.unsaved && input.agreementId) await enqueueOperation(t, ctx, REVOKE, id, { agreementId: input.agreementId, paymentMethodType: input.paymentMethod.type });
   await insertObject<Stripe.Mandate, MandateInternal>(t, ctx.scope, {
     type: 'mandate',
     id,

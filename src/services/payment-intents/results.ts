@@ -5,7 +5,7 @@ import { transition, type PaymentIntentStatus, type PaymentIntentTrigger } from 
 import type { AttemptOutcome, PaymentAttempt } from '../../domain/payment-intents/payment-intent.js';
 import { accountDescriptor } from '../../domain/payment-intents/statement-descriptor.js';
 import { newCharge } from '../../domain/charges/charge.js';
-import { isAttached } from '../../domain/payment-methods/payment-method.js';
+import { isAttached, ownerOf, sameOwner } from '../../domain/payment-methods/payment-method.js';
 import type { CustomerAcceptance } from '../../domain/mandates/mandate.js';
 import { ApiError } from '../../errors/api-error.js';
 import type { ChargeResult, ConnectorFailure } from '../../connectors/connector.js';
@@ -109,11 +109,13 @@ export async function applyPaymentResult(
       try {
         pm = await attachPaymentMethod(t, ctx, pmRow, owner);
       } catch (err) {
-        // Detached meanwhile: the payment still went through; the method just is not saved.
+        // Detached, taken by another customer, or the customer deleted, meanwhile: the payment
+        // still went through; the method just is not saved.
         if (!(err instanceof ApiError)) throw err;
       }
     }
-    await createMandate(t, ctx, { paymentMethod: pm, acceptance: attempt.acceptance ?? saved.fallbackAcceptance, agreementId: saved.agreementId });
+    const unsaved = owner !== null && !sameOwner(ownerOf(pm), owner);
+    await createMandate(t, ctx, { paymentMethod: pm, acceptance: attempt.acceptance ?? saved.fallbackAcceptance, agreementId: saved.agreementId, unsaved });
   }
   const chargeId = newId('charge');
   const balanceTransaction =

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
-import { isAttached, ownerOf, type Owner, type PaymentMethodInternal } from '../../domain/payment-methods/payment-method.js';
+import { isAttached, ownerOf, sameOwner, type Owner, type PaymentMethodInternal } from '../../domain/payment-methods/payment-method.js';
 import { getObject, updateObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
@@ -24,8 +24,7 @@ export async function requirePaymentMethod(t: Sql, ctx: CallContext, id: string,
 export async function attachPaymentMethod(t: Sql, ctx: CallContext, row: PaymentMethodRow, owner: Owner): Promise<Stripe.PaymentMethod> {
   if (row.internal.detached || row.internal.consumed) throw errors.paymentMethodCannotAttach();
   if (isAttached(row.data)) {
-    const current = ownerOf(row.data);
-    if (current.customer === owner.customer && current.customer_account === owner.customer_account) return row.data;
+    if (sameOwner(ownerOf(row.data), owner)) return row.data;
     throw errors.paymentMethodAlreadyAttached();
   }
   await holdOwner(t, ctx, owner);

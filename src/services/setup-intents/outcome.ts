@@ -40,19 +40,21 @@ export async function applySetupSuccess(
   const pmId = paymentMethodIdOf(si)!;
   let pmRow = (await getObject<Stripe.PaymentMethod, PaymentMethodInternal>(t, ctx.scope, 'payment_method', pmId))!;
   const owner = ownerOfIntent(si);
+  let unsaved = false;
   if (owner.customer || owner.customer_account) {
     try {
       const attached = await attachPaymentMethod(t, ctx, pmRow, owner);
       pmRow = { ...pmRow, data: attached };
     } catch (err) {
-      // Detached or taken by another customer while the customer was away: the setup still
-      // succeeded at the processor; the method just is not saved.
+      // Detached, taken by another customer, or the customer deleted while the customer was away:
+      // the setup still succeeded at the processor; the method just is not saved.
       if (!(err instanceof ApiError)) throw err;
+      unsaved = true;
     }
   }
   let mandate: string | null = null;
   if (si.usage === 'off_session') {
-    const m = await createMandate(t, ctx, { paymentMethod: pmRow.data, acceptance: attempt.internal.acceptance ?? fallbackAcceptance, agreementId });
+    const m = await createMandate(t, ctx, { paymentMethod: pmRow.data, acceptance: attempt.internal.acceptance ?? fallbackAcceptance, agreementId, unsaved });
     mandate = m.id;
   }
   await updateSetupAttempt(t, ctx, attempt, { status: 'succeeded' });
