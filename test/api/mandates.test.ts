@@ -223,6 +223,11 @@ for (const engine of engines()) {
         a.stripe.paymentIntents.create({ amount: 700, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: si.payment_method as string, customer: other.id, confirm: true, off_session: true }),
         (e: Stripe.errors.StripeError) => e.statusCode === 402 && e.code === 'authentication_required',
       );
+      // Nor when the charge names that mandate.
+      await assert.rejects(
+        a.stripe.paymentIntents.create({ amount: 700, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: si.payment_method as string, customer: other.id, confirm: true, off_session: true, mandate: done.mandate as string }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'mandate',
+      );
     });
 
     it('a payment saving the method, completed after the customer was deleted, leaves an inactive mandate', async () => {
