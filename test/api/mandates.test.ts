@@ -230,6 +230,24 @@ for (const engine of engines()) {
       );
     });
 
+    it('a payment saving the method, whose method was attached to another customer meanwhile, leaves an inactive mandate', async () => {
+      const first = await a.stripe.customers.create({});
+      const other = await a.stripe.customers.create({});
+      const pi = await a.stripe.paymentIntents.create({ amount: 1300, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.id, setup_future_usage: 'off_session', confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
+      await a.stripe.paymentMethods.attach(pi.payment_method as string, { customer: other.id });
+      const res = await fetch(pi.next_action!.redirect_to_url!.url!, { method: 'POST', body: 'action=authorize', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+      assert.equal(res.status, 303);
+      assert.equal((await a.stripe.paymentIntents.retrieve(pi.id)).status, 'succeeded');
+      assert.equal((await a.stripe.paymentMethods.retrieve(pi.payment_method as string)).customer, other.id);
+      const { items } = await listObjects<Stripe.Mandate>(s.server.store.read, scope(), { type: 'mandate', parent: pi.payment_method as string, limit: 10 });
+      assert.equal(items.length, 1);
+      await assertRevokedMandate(items[0].id);
+      await assert.rejects(
+        a.stripe.paymentIntents.create({ amount: 700, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method: pi.payment_method as string, customer: other.id, confirm: true, off_session: true }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 402 && e.code === 'authentication_required',
+      );
+    });
+
     it('a payment saving the method, completed after the customer was deleted, leaves an inactive mandate', async () => {
       const c = await a.stripe.customers.create({});
       const pi = await a.stripe.paymentIntents.create({ amount: 1200, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: c.id, setup_future_usage: 'off_session', confirm: true, return_url: 'https://example.com/r', mandate_data: MANDATE });
