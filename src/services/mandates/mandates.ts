@@ -24,10 +24,11 @@ export interface CreateMandateInput {
   usage?: 'multi_use' | 'single_use';
   singleUse?: { amount: number; currency: string };
   /**
-   * The method could not be saved to the intent's customer (detached, or its customer deleted or
-   * account closed while the customer was away): the mandate stands for nothing it could be used
-   * with, so it is `inactive` from the start and the processor's agreement is revoked (by the
-   * reconciler, as a revocation whose inline run was lost).
+   * The method could not be saved to the intent's customer (detached, attached to another
+   * customer, or the customer deleted or the account closed, while the customer was away): no
+   * charge may run on this customer's agreement with it, so the mandate is `inactive` from the start
+   * and the processor's agreement is revoked (by the reconciler, as a revocation whose inline run
+   * was lost).
    */
   unsaved?: boolean;
 }

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { ApiError } from '../../errors/api-error.js';
-import type { PaymentMethodInternal } from '../../domain/payment-methods/payment-method.js';
+import { ownerOf, sameOwner, type PaymentMethodInternal } from '../../domain/payment-methods/payment-method.js';
 import type { CustomerAcceptance } from '../../domain/mandates/mandate.js';
 import type { ConnectorFailure } from '../../connectors/connector.js';
 import { transition } from '../../domain/setup-intents/machine.js';
@@ -40,8 +40,8 @@ export async function applySetupSuccess(
   const pmId = paymentMethodIdOf(si)!;
   let pmRow = (await getObject<Stripe.PaymentMethod, PaymentMethodInternal>(t, ctx.scope, 'payment_method', pmId))!;
   const owner = ownerOfIntent(si);
-  let unsaved = false;
-  if (owner.customer || owner.customer_account) {
+  const hasOwner = owner.customer !== null || owner.customer_account !== null;
+  if (hasOwner) {
     try {
       const attached = await attachPaymentMethod(t, ctx, pmRow, owner);
       pmRow = { ...pmRow, data: attached };
@@ -49,9 +49,9 @@ export async function applySetupSuccess(
       // Detached, taken by another customer, or the customer deleted while the customer was away:
       // the setup still succeeded at the processor; the method just is not saved.
       if (!(err instanceof ApiError)) throw err;
-      unsaved = true;
     }
   }
+  const unsaved = hasOwner && !sameOwner(ownerOf(pmRow.data), owner);
   let mandate: string | null = null;
   if (si.usage === 'off_session') {
     const m = await createMandate(t, ctx, { paymentMethod: pmRow.data, acceptance: attempt.internal.acceptance ?? fallbackAcceptance, agreementId, unsaved });
