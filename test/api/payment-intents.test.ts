@@ -300,5 +300,18 @@ for (const engine of engines()) {
       const types = await eventTypes(a.stripe, [bare.id]);
       assert.equal(types.filter((t) => t.endsWith('.updated')).length, 0);
     });
+
+    it("another customer while a redirect saving the method is pending voids it: the first customer's answer saves nothing", async () => {
+      const first = await a.stripe.customers.create({});
+      const other = await a.stripe.customers.create({});
+      const pi = await a.stripe.paymentIntents.create({ amount: 1100, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.id, setup_future_usage: 'off_session', confirm: true, return_url: 'https://example.com/x', mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.0', user_agent: 'device' } } } });
+      assert.equal(pi.status, 'requires_action');
+      const moved = await a.stripe.paymentIntents.update(pi.id, { customer: other.id });
+      assert.equal(moved.status, 'requires_confirmation');
+      assert.equal(moved.next_action, null);
+      assert.equal((await answer(pi.next_action!.redirect_to_url!.url!, 'authorize')).status, 409);
+      assert.equal((await a.stripe.paymentMethods.retrieve(pi.payment_method as string)).customer, null);
+      assert.equal((await a.stripe.paymentIntents.retrieve(pi.id)).amount_received, 0);
+    });
   });
 }

@@ -366,6 +366,35 @@ for (const engine of engines()) {
       assert.deepEqual(byCustomer.data.map((x) => x.id), [si.id]);
     });
 
+    it("another customer while a redirect is pending voids it: the first customer's answer saves nothing to the new one", async () => {
+      const first = await a.stripe.customers.create({});
+      const other = await a.stripe.customers.create({});
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.id, confirm: true, return_url: RETURN_URL, mandate_data: MANDATE });
+      assert.equal(si.status, 'requires_action');
+      // The same customer again changes nothing.
+      assert.equal((await a.stripe.setupIntents.update(si.id, { customer: first.id })).status, 'requires_action');
+      const moved = await a.stripe.setupIntents.update(si.id, { customer: other.id });
+      assert.equal(moved.status, 'requires_confirmation');
+      assert.equal(moved.next_action, null);
+      assert.equal(moved.customer, other.id);
+      assert.equal((await a.stripe.setupAttempts.list({ setup_intent: si.id })).data[0].status, 'abandoned');
+      assert.equal((await answer(si.next_action!.redirect_to_url!.url!, 'authorize')).status, 409);
+      assert.equal((await a.stripe.paymentMethods.retrieve(si.payment_method as string)).customer, null);
+      // Confirmed again, the new customer's own answer saves it to them.
+      const again = await a.stripe.setupIntents.confirm(si.id, { return_url: RETURN_URL, mandate_data: MANDATE });
+      assert.equal((await answer(again.next_action!.redirect_to_url!.url!, 'authorize')).status, 303);
+      const done = await a.stripe.setupIntents.retrieve(si.id);
+      assert.equal(done.status, 'succeeded');
+      assert.equal((await a.stripe.paymentMethods.retrieve(done.payment_method as string)).customer, other.id);
+      assert.equal((await a.stripe.mandates.retrieve(done.mandate as string)).status, 'active');
+      // A v2 account in place of a customer voids a pending redirect the same way.
+      const account = await v2Customer(s, a.sk);
+      const pending = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.id, confirm: true, return_url: RETURN_URL, mandate_data: MANDATE });
+      const toAccount = await a.stripe.setupIntents.update(pending.id, { customer: '', customer_account: account } as Stripe.SetupIntentUpdateParams);
+      assert.equal(toAccount.status, 'requires_confirmation');
+      assert.equal((await answer(pending.next_action!.redirect_to_url!.url!, 'authorize')).status, 409);
+    });
+
     it("enforces the payment method's owner: other customer's, missing customer, detached", async () => {
       const c1 = await a.stripe.customers.create({});
       const c2 = await a.stripe.customers.create({});

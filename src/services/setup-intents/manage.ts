@@ -17,8 +17,9 @@ import type { CancelSetupIntent, UpdateSetupIntent } from '../../api/v1/setup-in
 
 /**
  * POST /v1/setup_intents/:id (https://docs.stripe.com/api/setup_intents/update): allowed until
- * the intent succeeds or is canceled. A new PaymentMethod takes the intent back to
- * `requires_confirmation` (a pending redirect is abandoned). Stripe sends no event for it.
+ * the intent succeeds or is canceled. A new PaymentMethod, or another customer while a redirect is
+ * pending, takes the intent back to `requires_confirmation` (the pending redirect is abandoned).
+ * Stripe sends no event for it.
  */
 export async function updateSetupIntent(ctx: CallContext, id: string, p: UpdateSetupIntent): Promise<Stripe.SetupIntent> {
   if (p.payment_method !== undefined && p.payment_method_data !== undefined) throw errors.parametersExclusive('payment_method', 'payment_method_data');
@@ -55,8 +56,15 @@ export async function updateSetupIntent(ctx: CallContext, id: string, p: UpdateS
     if (changesPm) {
       const pm = (await requireUsablePaymentMethod(t, ctx, paymentMethodIdOf(next)!, { owner, intent: 'SetupIntent', param })).data;
       if (!next.payment_method_types.includes(pm.type)) throw errors.paymentMethodNotAllowed('SetupIntent', pm.type, next.payment_method_types, param);
+    }
+    // The pending redirect was started for this method and this customer: the customer's answer
+    // must not save the method to someone else, so another owner voids it too (as for a
+    // PaymentIntent) and the intent is confirmed again.
+    const ownerChanged = ownerKey(ownerOfIntent(before)) !== ownerKey(owner);
+    if (changesPm || (before.status === 'requires_action' && ownerChanged)) {
       if (before.status === 'requires_action') await abandonPendingAttempt(t, ctx, before);
-      next.status = step.to;
+      const again = transition(before.status as never, 'set_payment_method');
+      if (again.ok) next.status = again.to;
       next.next_action = null;
     }
     if (sameJson(next, before)) return before;
