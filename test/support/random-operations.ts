@@ -150,6 +150,15 @@ export class RandomOperations {
       const c = this.any(this.state.customers);
       if (c && this.rnd() < 0.3) await this.api('DELETE', `/v1/customers/${c}`);
     },
+    reassign: async () => {
+      // The merchant gives a pending intent to another customer (maybe while its page is open).
+      const o = this.owner();
+      const kind = this.rnd() < 0.5 ? 'setup_intents' : 'payment_intents';
+      const id = this.hot(kind === 'setup_intents' ? this.state.sis : this.state.pis);
+      if (!o || !id) return;
+      const unset = 'customer' in o ? { customer_account: '' } : { customer: '' };
+      this.noteIntent((await this.api('POST', `/v1/${kind}/${id}`, { ...unset, ...o })).body);
+    },
     closeAccount: async () => {
       const a = this.any(this.state.accounts);
       if (a && this.rnd() < 0.3) await this.api('POST', `/v2/core/accounts/${a}/close`, { applied_configurations: ['customer'] }, true);
@@ -160,7 +169,7 @@ export class RandomOperations {
       if (c && pm) await this.api('POST', `/v1/customers/${c}`, { invoice_settings: { default_payment_method: pm } });
     },
   };
-  private readonly bag = Object.entries({ customer: 2, account: 1, setupIntent: 3, answerSetup: 3, paymentIntent: 6, answerPayment: 6, capture: 4, cancel: 2, confirm: 2, offSession: 6, refund: 5, failRefund: 1, expire: 1, detach: 1, deleteCustomer: 1, closeAccount: 1, defaultMethod: 1 }).flatMap(([name, w]) =>
+  private readonly bag = Object.entries({ customer: 2, account: 1, setupIntent: 3, answerSetup: 3, paymentIntent: 6, answerPayment: 6, capture: 4, cancel: 2, confirm: 2, offSession: 6, refund: 5, failRefund: 1, expire: 1, detach: 1, deleteCustomer: 1, closeAccount: 1, reassign: 1, defaultMethod: 1 }).flatMap(([name, w]) =>
     Array<string>(w).fill(name),
   );
 
@@ -251,6 +260,15 @@ export class RandomOperations {
     const seen = new Map<string, number>();
     for (const e of events) if (once.test(e.type)) seen.set(`${e.type} ${e.data.object.id}`, (seen.get(`${e.type} ${e.data.object.id}`) ?? 0) + 1);
     for (const [k, n] of seen) if (n > 1) broken.push(`${k} announced ${n} times`);
+    // A setup's active mandate stands for a method saved to that setup's owner, and no one else's.
+    for (const id of this.state.sis) {
+      const si = (await this.api('GET', `/v1/setup_intents/${id}`)).body;
+      if (si?.status !== 'succeeded' || typeof si.mandate !== 'string') continue;
+      const mandate = (await this.api('GET', `/v1/mandates/${si.mandate}`)).body;
+      if (mandate?.status !== 'active') continue;
+      const pm = (await this.api('GET', `/v1/payment_methods/${si.payment_method}`)).body;
+      if (pm?.customer !== si.customer || pm?.customer_account !== si.customer_account) broken.push(`${si.mandate} of ${id} (${si.customer ?? si.customer_account}) active on a method of ${pm?.customer ?? pm?.customer_account}`);
+    }
     // A deleted customer or a closed v2 account keeps no saved method.
     for (const id of this.state.pms) {
       const pm = (await this.api('GET', `/v1/payment_methods/${id}`)).body;
