@@ -16,6 +16,14 @@ async function answer(url: string, action: 'authorize' | 'fail' | 'authorize_dec
   return { status: res.status, location: res.headers.get('location') };
 }
 
+/** An update that voided the redirect `pending` was waiting on: confirm again; the old page is refused. */
+async function assertRedirectVoided(a: TestAccount, updated: Stripe.SetupIntent, pending: Stripe.SetupIntent) {
+  assert.equal(updated.status, 'requires_confirmation');
+  assert.equal(updated.next_action, null);
+  assert.equal((await a.stripe.setupAttempts.list({ setup_intent: updated.id })).data[0].status, 'abandoned');
+  assert.equal((await answer(pending.next_action!.redirect_to_url!.url!, 'authorize')).status, 409);
+}
+
 async function v2Customer(s: TestServer, sk: string): Promise<string> {
   const res = await raw(s.url, 'POST', '/v2/core/accounts', {
     key: sk,
@@ -355,11 +363,8 @@ for (const engine of engines()) {
       assert.equal(pending.status, 'requires_action');
       const pm = await a.stripe.paymentMethods.create({ type: 'amazon_pay' });
       const swapped = await a.stripe.setupIntents.update(si.id, { payment_method: pm.id });
-      assert.equal(swapped.status, 'requires_confirmation');
-      assert.equal(swapped.next_action, null);
+      await assertRedirectVoided(a, swapped, pending);
       assert.equal(swapped.payment_method, pm.id);
-      assert.equal((await a.stripe.setupAttempts.list({ setup_intent: si.id })).data[0].status, 'abandoned');
-      assert.equal((await answer(pending.next_action!.redirect_to_url!.url!, 'authorize')).status, 409);
       const byPm = await a.stripe.setupIntents.list({ payment_method: pm.id });
       assert.deepEqual(byPm.data.map((x) => x.id), [si.id]);
       const byCustomer = await a.stripe.setupIntents.list({ customer: c.id });
@@ -374,11 +379,8 @@ for (const engine of engines()) {
       // The same customer again changes nothing.
       assert.equal((await a.stripe.setupIntents.update(si.id, { customer: first.id })).status, 'requires_action');
       const moved = await a.stripe.setupIntents.update(si.id, { customer: other.id });
-      assert.equal(moved.status, 'requires_confirmation');
-      assert.equal(moved.next_action, null);
+      await assertRedirectVoided(a, moved, si);
       assert.equal(moved.customer, other.id);
-      assert.equal((await a.stripe.setupAttempts.list({ setup_intent: si.id })).data[0].status, 'abandoned');
-      assert.equal((await answer(si.next_action!.redirect_to_url!.url!, 'authorize')).status, 409);
       assert.equal((await a.stripe.paymentMethods.retrieve(si.payment_method as string)).customer, null);
       // Confirmed again, the new customer's own answer saves it to them.
       const again = await a.stripe.setupIntents.confirm(si.id, { return_url: RETURN_URL, mandate_data: MANDATE });
