@@ -306,6 +306,10 @@ for (const engine of engines()) {
       const other = await a.stripe.customers.create({});
       const pi = await a.stripe.paymentIntents.create({ amount: 1100, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, customer: first.id, setup_future_usage: 'off_session', confirm: true, return_url: 'https://example.com/x', mandate_data: { customer_acceptance: { type: 'online', online: { ip_address: '127.0.0.0', user_agent: 'device' } } } });
       assert.equal(pi.status, 'requires_action');
+      // The same terms given again change nothing: the page stays valid.
+      const same = await a.stripe.paymentIntents.update(pi.id, { customer: first.id, amount: 1100, setup_future_usage: 'off_session', metadata: { note: 'x' } });
+      assert.equal(same.status, 'requires_action');
+      assert.deepEqual(same.next_action, pi.next_action);
       const moved = await a.stripe.paymentIntents.update(pi.id, { customer: other.id });
       assert.equal(moved.status, 'requires_confirmation');
       assert.equal(moved.next_action, null);

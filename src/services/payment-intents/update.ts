@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { applyMetadata } from '../../domain/shared/metadata.js';
-import { previousAttributes } from '../../domain/shared/changes.js';
+import { previousAttributes, sameJson } from '../../domain/shared/changes.js';
 import { ALWAYS_UPDATABLE, transition, UPDATABLE_UNTIL_CAPTURE, type PaymentIntentStatus } from '../../domain/payment-intents/machine.js';
 import { supersedeRedirectSessions } from '../../hosted/redirect-sessions.js';
 import { resolveOwner } from '../customers/owner.js';
@@ -11,16 +11,18 @@ import { draftOf } from './results.js';
 import { requirePaymentIntent, savePaymentIntent } from './rows.js';
 import { unexpectedState } from './views.js';
 
-/** Fields whose change means the payment must be confirmed again (it was set up for other terms). */
-const RECONFIRM = ['amount', 'currency', 'capture_method', 'payment_method', 'payment_method_data', 'payment_method_options', 'setup_future_usage', 'customer', 'customer_account'] as const;
+/** Parameters that set the terms of the payment (what the customer answers on the hosted page). */
+const TERMS_PARAMS = ['amount', 'currency', 'capture_method', 'payment_method', 'payment_method_data', 'payment_method_options', 'setup_future_usage', 'customer', 'customer_account'] as const;
+/** The intent's fields they set: a change to any of them means the payment must be confirmed again. */
+const TERMS_FIELDS = ['amount', 'currency', 'capture_method', 'payment_method', 'payment_method_options', 'setup_future_usage', 'customer', 'customer_account', 'payment_method_types', 'allowed_payment_method_types'] as const;
 
 /**
  * POST /v1/payment_intents/:id (https://docs.stripe.com/api/payment_intents/update). Stripe emits
  * no event for an update. What may change depends on the status: description, metadata,
  * receipt_email and shipping always; statement descriptors until capture; everything else only
  * before the payment is made ("This PaymentIntent's amount could not be updated because it has a
- * status of succeeded…"). Changing the terms of a payment waiting in `requires_action` sends it
- * back to `requires_confirmation` and voids the pending redirect.
+ * status of succeeded…"). Changing the terms of a payment waiting in `requires_action` (or giving
+ * a payment method at all) sends it back to `requires_confirmation` and voids the pending redirect.
  */
 export async function updatePaymentIntent(ctx: CallContext, id: string, p: UpdatePaymentIntent): Promise<Stripe.PaymentIntent> {
   return ctx.deps.store.tx(async (t) => {
@@ -47,17 +49,22 @@ export async function updatePaymentIntent(ctx: CallContext, id: string, p: Updat
     if (p.shipping !== undefined) d.data.shipping = shippingOf(p.shipping);
     if (p.transfer_group !== undefined) d.data.transfer_group = p.transfer_group;
     applyDescriptors(d, p);
-    const termsChanged = given.some((f) => (RECONFIRM as readonly string[]).includes(f) || f.endsWith('payment_method_types'));
-    if (termsChanged) {
+    if (given.some((f) => (TERMS_PARAMS as readonly string[]).includes(f) || f.endsWith('payment_method_types'))) {
       applyMoneyAndTypes(ctx, d, p);
       applyOptions(d, p.payment_method_options);
       await applyPaymentMethod(t, ctx, d, p);
-      if (d.data.payment_method) d.data.status = 'requires_confirmation';
-      if (status === 'requires_action') {
-        d.data.next_action = null;
-        await supersedeRedirectSessions(t, id);
+      // "Updating the payment_method always requires you to confirm the PaymentIntent again"
+      // (https://docs.stripe.com/api/payment_intents/update); other terms given again with the same
+      // values change nothing, and a pending redirect stays valid.
+      const pmGiven = p.payment_method !== undefined || p.payment_method_data !== undefined;
+      if (pmGiven || TERMS_FIELDS.some((f) => !sameJson(d.data[f], row.data[f]))) {
+        if (d.data.payment_method) d.data.status = 'requires_confirmation';
+        if (status === 'requires_action') {
+          d.data.next_action = null;
+          await supersedeRedirectSessions(t, id);
+        }
+        d.data.last_payment_error = null;
       }
-      d.data.last_payment_error = null;
     }
     if (!previousAttributes(row.data, d.data)) return row.data;
     await savePaymentIntent(t, ctx, row, d.data, d.internal);
