@@ -27,8 +27,9 @@ export async function updateSetupIntent(ctx: CallContext, id: string, p: UpdateS
     const row = await requireSetupIntent(t, ctx, id);
     const before = row.data;
     const changesPm = p.payment_method !== undefined || p.payment_method_data !== undefined;
-    const step = transition(before.status as never, changesPm ? 'set_payment_method' : 'update');
-    if (!step.ok) throw wrongState(ctx, before, step.message);
+    // Whether the update may happen at all; where it leads is decided below, once the new owner is known.
+    const allowed = transition(before.status as never, 'update');
+    if (!allowed.ok) throw wrongState(ctx, before, allowed.message);
     let next: Stripe.SetupIntent = { ...before };
     const types = resolvePaymentMethodTypes(ctx, p, false);
     if (types) next = { ...next, ...types };
