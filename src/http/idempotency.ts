@@ -15,6 +15,7 @@ import {
   type IdempotencyRecord,
   type KeyClaim,
 } from '../storage/repos/idempotency.js';
+import { textAsStored } from '../storage/repos/written-text.js';
 
 /** How long a running request holds its key before a retry may take it over (the first one died). */
 const LOCK_MS = 60_000;
@@ -155,7 +156,7 @@ export function storeRecordingCommits(store: Store, scope: Scope, key: string, r
       let body: string | undefined;
       const result = await store.tx(async (t) => {
         const result = await fn(t);
-        body = completion ? JSON.stringify(result) : undefined;
+        body = completion ? (textAsStored(result) ?? JSON.stringify(result)) : undefined;
         const lost = () => errors.idempotencyKeyInUse(key);
         if (deferred && body !== undefined) {
           const taken = () => new IdempotencyKeyTaken(key);

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { inList, limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
 import { addRange, type RangeFilter, type Scope } from './objects.js';
+import { textAsStored } from './written-text.js';
 import type { V2Event } from '../../domain/events/v2-event.js';
 
 const lm = (s: Scope) => (s.livemode ? 1 : 0);
@@ -42,11 +43,24 @@ function toStored(r: Row): StoredEvent {
   };
 }
 
+const OBJECT_MARK = '\u0000onfile:data.object\u0000';
+
+/**
+ * The event's JSON, with `data.object` spliced in as the text its row was stored as when it is the
+ * object just written (written-text.ts): the same text JSON.stringify would give.
+ */
+function eventText(event: Stripe.Event): string {
+  const objectText = textAsStored(event.data?.object);
+  if (objectText === undefined) return JSON.stringify(event);
+  const text = JSON.stringify({ ...event, data: { ...event.data, object: OBJECT_MARK } });
+  return text.replace(JSON.stringify(OBJECT_MARK), () => objectText);
+}
+
 export async function insertEvent(t: Sql, scope: Scope, event: Stripe.Event, objectId: string | null): Promise<void> {
   await t.write(
     `INSERT INTO events (id, account_id, livemode, type, created, object_id, request_id, idempotency_key, data, pending_webhooks)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [event.id, scope.accountId, lm(scope), event.type, event.created, objectId, event.request?.id ?? null, event.request?.idempotency_key ?? null, JSON.stringify(event), event.pending_webhooks],
+    [event.id, scope.accountId, lm(scope), event.type, event.created, objectId, event.request?.id ?? null, event.request?.idempotency_key ?? null, eventText(event), event.pending_webhooks],
   );
 }
 

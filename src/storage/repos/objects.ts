@@ -1,4 +1,5 @@
 import { ConflictError, limitClause, parseJson, type Sql, type SqlValue } from '../sql.js';
+import { storedText } from './written-text.js';
 
 /** Which account and mode a caller acts in: every read and write is scoped by it. */
 export interface Scope {
@@ -64,7 +65,7 @@ export async function insertObject<D, I>(t: Sql, scope: Scope, o: NewObject<D, I
   await t.write(
     `INSERT INTO objects (id, account_id, livemode, type, created, version, customer, parent, lookup, data, internal)
      VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`,
-    [o.id, scope.accountId, lm(scope), o.type, o.created, o.customer ?? null, o.parent ?? null, o.lookup ?? null, JSON.stringify(o.data), JSON.stringify(o.internal)],
+    [o.id, scope.accountId, lm(scope), o.type, o.created, o.customer ?? null, o.parent ?? null, o.lookup ?? null, storedText(o.data), JSON.stringify(o.internal)],
   );
   return { id: o.id, type: o.type, version: 1, data: o.data, internal: o.internal };
 }
@@ -108,7 +109,7 @@ export async function updateObject<D, I>(
 ): Promise<ObjectRow<D, I>> {
   const internal = next.internal ?? prev.internal;
   const sets = ['version = version + 1', 'data = ?', 'internal = ?'];
-  const params: SqlValue[] = [JSON.stringify(next.data), JSON.stringify(internal)];
+  const params: SqlValue[] = [storedText(next.data), JSON.stringify(internal)];
   for (const col of ['customer', 'parent', 'lookup'] as const) {
     if (next[col] !== undefined) {
       sets.push(`${col} = ?`);
