@@ -1,14 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
+import { storedText, textAsStored } from '../../src/storage/repos/written-text.js';
 
 // An object's stored JSON is reused for its event and its response (storage/repos/written-text.ts).
 // Whatever text they get, they must say what the row says.
 
 describe('storage: the text an object was stored as', () => {
-  it('is reused while the object is unchanged, and a change after the write is caught', async () => {
-    process.env.ONFILE_CHECK_WRITTEN_TEXT = '1';
-    const { storedText, textAsStored } = await import('../../src/storage/repos/written-text.js');
+  it('is reused while the object is unchanged, and a change after the write is caught', () => {
+    // Read once, when the module loads: `npm test` sets it for every test process.
+    assert.equal(process.env.ONFILE_CHECK_WRITTEN_TEXT, '1', 'run with ONFILE_CHECK_WRITTEN_TEXT=1, as npm test does');
     const customer = { id: 'cus_text000000001', object: 'customer', metadata: { a: '1' } };
     const text = storedText(customer);
     assert.equal(text, JSON.stringify(customer));
