@@ -4,7 +4,8 @@ import type Stripe from 'stripe';
 import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
 
 const RETURN_URL = 'https://example.com/setup/complete';
-const PK_KEYS = ['automatic_payment_methods', 'cancellation_reason', 'client_secret', 'created', 'description', 'id', 'last_setup_error', 'livemode', 'next_action', 'object', 'payment_method', 'payment_method_types', 'status', 'usage'];
+// The fields Stripe's SetupIntent reference marks "retrievable with publishable key".
+const PK_KEYS = ['cancellation_reason', 'client_secret', 'created', 'description', 'id', 'last_setup_error', 'livemode', 'next_action', 'object', 'payment_method', 'payment_method_types', 'status', 'usage'];
 const enc = encodeURIComponent;
 
 /** What Stripe.js sends on confirmAmazonPaySetup, telemetry included (client.md §3). */

@@ -9,11 +9,12 @@ export { forVersion };
  * What a caller sees of a SetupIntent: everything for secret keys; for publishable keys the
  * client-safe subset Stripe.js gets (wire.md §1.1: no customer, metadata, mandate…), where only
  * `payment_method` may be expanded. Fields newer than the request's API version are left out.
+ * The subset is the fields Stripe's SetupIntent reference marks "retrievable with publishable key"
+ * (https://docs.stripe.com/api/setup_intents/object); `automatic_payment_methods` is not one.
  */
 const PUBLISHABLE_FIELDS = [
   'id',
   'object',
-  'automatic_payment_methods',
   'cancellation_reason',
   'client_secret',
   'created',
