@@ -5,6 +5,7 @@ import { arr, decodeParams, str } from '../api/params.js';
 import { eventCursorSeq, eventsAfter, latestEventSeq } from '../storage/repos/events.js';
 import { ADMIN_PREFIX, adminAuth, adminParams } from './context.js';
 import { isV2EventTypeName } from '../domain/events/v2-event.js';
+import { eventAtVersion } from '../domain/events/event-version.js';
 
 const streamParams = {
   /** resume after this event (what a reconnecting client saw last); default: only events from now on */
@@ -83,7 +84,7 @@ export function registerEventStream(app: FastifyInstance, deps: Deps): void {
         for (const s of batch) {
           last = s.seq;
           if (!wanted(s.event.type)) continue;
-          res.write(`id: ${s.event.id}\nevent: event\ndata: ${JSON.stringify(s.event)}\n\n`);
+          res.write(`id: ${s.event.id}\nevent: event\ndata: ${JSON.stringify(eventAtVersion(s.event, s.event.api_version))}\n\n`);
           lastWrite = Date.now();
         }
         if (Date.now() - lastWrite >= HEARTBEAT_MS) {

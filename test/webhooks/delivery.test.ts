@@ -63,6 +63,46 @@ for (const [index, engine] of engines().entries()) {
       assert.equal(updated.api_version, a.account.default_api_version);
     });
 
+    it("renders an intent's event at each endpoint's version and the events API at the event's own", async () => {
+      // allowed_payment_method_types exists from 2026-07-29.dahlia on: versions before it never show it.
+      const hasAllowed = (e: Stripe.Event) => 'allowed_payment_method_types' in (e.data.object as object);
+      const a = await s.newAccount();
+      const newest = await a.stripe.webhookEndpoints.create({ url: `${rx.url}?pi-newest`, enabled_events: ['payment_intent.created'] });
+      const basil = await a.stripe.webhookEndpoints.create({ url: `${rx.url}?pi-basil`, enabled_events: ['payment_intent.created'], api_version: '2025-03-31.basil' });
+      const pi = await a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['amazon_pay'] });
+      const deliveredTo = (endpoint: Stripe.WebhookEndpoint, query: string) => {
+        const r = rx.received.find((x) => x.path.endsWith(query) && x.body.includes(pi.id))!;
+        return a.stripe.webhooks.constructEvent(r.body, r.headers['stripe-signature'] as string, endpoint.secret!);
+      };
+      await rx.waitFor((all) => all.filter((r) => r.body.includes(pi.id)).length === 2, 10_000, 'one delivery to each endpoint');
+      const atNewest = deliveredTo(newest, '?pi-newest');
+      assert.equal(atNewest.api_version, a.account.default_api_version);
+      assert.deepEqual((atNewest.data.object as Stripe.PaymentIntent).allowed_payment_method_types, ['amazon_pay']);
+      const atBasil = deliveredTo(basil, '?pi-basil');
+      assert.equal(atBasil.api_version, '2025-03-31.basil');
+      assert.equal(hasAllowed(atBasil), false, 'basil has no allowed_payment_method_types');
+      assert.deepEqual((atBasil.data.object as Stripe.PaymentIntent).payment_method_types, ['amazon_pay']);
+      assert.deepEqual((await a.stripe.events.retrieve(atNewest.id)).data, atNewest.data);
+
+      // An account on basil: its events, in the events API, are basil-shaped; an endpoint on a newer
+      // version gets the field back.
+      const old = await s.newAccount({ apiVersion: '2025-03-31.basil' });
+      const endive = await old.stripe.webhookEndpoints.create({ url: `${rx.url}?pi-endive`, enabled_events: ['payment_intent.created'], api_version: '2026-10-28.endive' });
+      const created = await raw(s.url, 'POST', '/v1/payment_intents', { key: old.sk, form: 'amount=1000&currency=usd&payment_method_types[]=amazon_pay' });
+      assert.equal(created.status, 200);
+      assert.equal('allowed_payment_method_types' in created.body, false);
+      const listed = await raw(s.url, 'GET', '/v1/events?type=payment_intent.created', { key: old.sk });
+      const event = listed.body.data.find((e: Stripe.Event) => (e.data.object as { id: string }).id === created.body.id) as Stripe.Event;
+      assert.equal(event.api_version, '2025-03-31.basil');
+      assert.equal(hasAllowed(event), false);
+      assert.deepEqual(event.data.object, created.body, "the event's object is what the API answered at that version");
+      await rx.waitFor((all) => all.some((r) => r.path.endsWith('?pi-endive') && r.body.includes(created.body.id)), 10_000, 'the endive delivery');
+      const r = rx.received.find((x) => x.path.endsWith('?pi-endive') && x.body.includes(created.body.id))!;
+      const atEndive = old.stripe.webhooks.constructEvent(r.body, r.headers['stripe-signature'] as string, endive.secret!);
+      assert.equal(atEndive.api_version, '2026-10-28.endive');
+      assert.equal(hasAllowed(atEndive), true, 'endive has allowed_payment_method_types');
+    });
+
     if (index === 0) {
       it("verifies with the Python SDK's stripe.Webhook.construct_event too", { skip: pythonSkip }, async () => {
         const a = await s.newAccount();

@@ -44,3 +44,18 @@ export function paymentMethodTypesWritable(v: string): boolean {
 export function allowedPaymentMethodTypesAvailable(v: string): boolean {
   return versionDate(v) >= '2026-07-29';
 }
+
+/** Objects that carry `allowed_payment_method_types` from 2026-07-29.dahlia on. */
+const INTENT_OBJECTS = new Set(['payment_intent', 'setup_intent']);
+
+/**
+ * An object as Stripe renders it at API version `v`: fields the version predates are left out. The
+ * stored object is the newest shape; responses, events and webhook payloads render it per version.
+ */
+export function objectAtVersion<T>(object: T, v: string): T {
+  if (allowedPaymentMethodTypesAvailable(v) || !object || typeof object !== 'object') return object;
+  const o = object as { object?: unknown; allowed_payment_method_types?: unknown };
+  if (!INTENT_OBJECTS.has(o.object as string) || !('allowed_payment_method_types' in o)) return object;
+  const { allowed_payment_method_types: _newer, ...rest } = o;
+  return rest as T;
+}

@@ -2,17 +2,20 @@ import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
 import { eventCursorSeq, getEvent, listEvents as listEventRows } from '../../storage/repos/events.js';
 import type { CallContext } from '../context.js';
+import { eventAtVersion } from '../../domain/events/event-version.js';
 import type { ListEvents } from '../../api/v1/events/params.js';
 
 /**
  * Events are rendered as they were created, at their own `api_version`, whatever the request's
- * Stripe-Version (https://docs.stripe.com/api/events/list). onfile serves one schema, so the stored JSON is it.
+ * Stripe-Version (https://docs.stripe.com/api/events/list).
  */
 export async function retrieveEvent(ctx: CallContext, id: string): Promise<Stripe.Event> {
   const found = await getEvent(ctx.deps.store.read, ctx.scope, id);
   if (!found) throw errors.resourceMissing('event', id);
-  return found.event;
+  return atOwnVersion(found.event);
 }
+
+const atOwnVersion = (event: Stripe.Event): Stripe.Event => eventAtVersion(event, event.api_version);
 
 export interface EventPage {
   object: 'list';
@@ -45,5 +48,5 @@ export async function listEvents(ctx: CallContext, p: ListEvents): Promise<Event
     startingAfterSeq,
     endingBeforeSeq,
   });
-  return { object: 'list', data: items.map((i) => i.event), has_more: hasMore, url: '/v1/events' };
+  return { object: 'list', data: items.map((i) => atOwnVersion(i.event)), has_more: hasMore, url: '/v1/events' };
 }

@@ -1,5 +1,5 @@
 import { errors } from '../../errors/catalogue.js';
-import { allowedPaymentMethodTypesAvailable } from '../../domain/shared/api-versions.js';
+import { objectAtVersion } from '../../domain/shared/api-versions.js';
 import { checkExpandPaths } from '../../api/render.js';
 import type { CallContext } from '../context.js';
 
@@ -18,9 +18,7 @@ export function checkIntentExpand(ctx: CallContext, object: 'payment_intent' | '
 }
 
 export function forVersion<T extends { allowed_payment_method_types?: unknown }>(ctx: CallContext, intent: T): T {
-  if (allowedPaymentMethodTypesAvailable(ctx.apiVersion)) return intent;
-  const { allowed_payment_method_types: _omitted, ...rest } = intent;
-  return rest as T;
+  return objectAtVersion(intent, ctx.apiVersion);
 }
 
 /** Metadata is always redacted from what a publishable key sees, an expanded PaymentMethod's too. */
