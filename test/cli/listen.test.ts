@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { engines, startTestServer, type TestServer } from '../support/harness.js';
+import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
 import { startReceiver, type Receiver } from '../webhooks/receiver.js';
 import { runCli, startCli, type LongCli } from '../webhooks/cli-process.js';
 
@@ -53,6 +53,23 @@ for (const engine of engines()) {
       const other = await s.newAccount();
       const otherSecret = await runCli(['listen', '--print-secret', '--api-key', other.sk, '--api-base', s.url]);
       assert.notEqual(otherSecret.stdout.trim(), secret, 'each account has its own listener secret');
+    });
+
+    it('forwards an event as the events API renders it, at its own api_version', async () => {
+      // A basil account's intent has no allowed_payment_method_types (it exists from 2026-07-29.dahlia).
+      const old = await s.newAccount({ apiVersion: '2025-03-31.basil' });
+      const cli = startCli(['listen', '--forward-to', `${rx.url}?basil-listen`, '--api-key', old.sk, '--api-base', s.url, '--events', 'payment_intent.created']);
+      running.push(cli);
+      const [, secret] = await cli.waitFor(/Ready! Your webhook signing secret is (whsec_[A-Za-z0-9]+) \(\^C to quit\)/);
+      const created = await raw(s.url, 'POST', '/v1/payment_intents', { key: old.sk, form: 'amount=1000&currency=usd&payment_method_types[]=amazon_pay' });
+      assert.equal(created.status, 200);
+      await rx.waitFor((all) => all.some((r) => r.path.endsWith('?basil-listen') && r.body.includes(created.body.id)), 15_000, 'the forwarded event');
+      const r = rx.received.find((x) => x.path.endsWith('?basil-listen') && x.body.includes(created.body.id))!;
+      const forwarded = old.stripe.webhooks.constructEvent(r.body, r.headers['stripe-signature'] as string, secret);
+      assert.equal(forwarded.api_version, '2025-03-31.basil');
+      assert.equal('allowed_payment_method_types' in (forwarded.data.object as object), false);
+      assert.deepEqual(forwarded.data, (await old.stripe.events.retrieve(forwarded.id)).data);
+      assert.equal((await cli.stop('SIGINT')).code, 0);
     });
 
     it('forwards v2 thin events to --forward-thin-to and v1 events to --forward-to, each signed with its secret', async () => {
