@@ -1,6 +1,7 @@
 import { errors } from '../errors/catalogue.js';
 import { getObject } from '../storage/repos/objects.js';
 import type { CallContext } from '../services/context.js';
+import { objectAtVersion } from '../domain/shared/api-versions.js';
 
 /**
  * What the wire layer knows about each object type: how to load one for expansion, which fields
@@ -46,9 +47,9 @@ export function resourceKind(object: string): ResourceKind | undefined {
 export async function loadForExpand(ctx: CallContext, object: string, id: string): Promise<Record<string, unknown> | undefined> {
   const kind = kinds.get(object);
   if (!kind) return undefined;
-  if (kind.load) return kind.load(ctx, id);
-  const row = await getObject<Record<string, unknown>>(ctx.deps.store.read, ctx.scope, kind.storedType ?? object, id);
-  return row?.data;
+  const loaded = kind.load ? await kind.load(ctx, id) : (await getObject<Record<string, unknown>>(ctx.deps.store.read, ctx.scope, kind.storedType ?? object, id))?.data;
+  // An expanded object is in the request's version's shape, as it would be retrieved on its own.
+  return loaded && objectAtVersion(loaded, ctx.apiVersion);
 }
 
 /** Validates expand paths before anything runs, so a bad path fails the request cleanly. */

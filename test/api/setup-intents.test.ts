@@ -262,6 +262,28 @@ for (const engine of engines()) {
       await assert.rejects(japan.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'] }), fails(400, (e) => e.param === 'allowed_payment_method_types'));
     });
 
+    it("renders an expanded SetupIntent in the request's version's shape", async () => {
+      const form = [
+        'payment_method_types[]=amazon_pay',
+        'payment_method_data[type]=amazon_pay',
+        'confirm=true',
+        `return_url=${encodeURIComponent('https://example.com/setup/complete')}`,
+        'mandate_data[customer_acceptance][type]=online',
+        'mandate_data[customer_acceptance][online][ip_address]=127.0.0.1',
+        'mandate_data[customer_acceptance][online][user_agent]=device',
+      ].join('&');
+      const si = await raw(s.url, 'POST', '/v1/setup_intents', { key: a.sk, form, headers: { 'stripe-version': '2025-12-15.clover' } });
+      assert.equal(si.body.status, 'requires_action', si.text);
+      const attemptsAt = (version: string) =>
+        raw(s.url, 'GET', `/v1/setup_attempts?setup_intent=${si.body.id}&expand[]=data.setup_intent`, { key: a.sk, headers: { 'stripe-version': version } });
+      const atClover = await attemptsAt('2025-12-15.clover');
+      assert.equal(atClover.body.data[0].setup_intent.id, si.body.id);
+      assert.equal('allowed_payment_method_types' in atClover.body.data[0].setup_intent, false, 'the field does not exist before 2026-07-29');
+      assert.deepEqual(atClover.body.data[0].setup_intent, (await raw(s.url, 'GET', `/v1/setup_intents/${si.body.id}`, { key: a.sk, headers: { 'stripe-version': '2025-12-15.clover' } })).body);
+      const atEndive = await attemptsAt('2026-10-28.endive');
+      assert.equal('allowed_payment_method_types' in atEndive.body.data[0].setup_intent, true);
+    });
+
     it('answers parameter errors the way Stripe does', async () => {
       const c = await a.stripe.customers.create({});
       const cases: [string, number, (b: { error: Record<string, string> }) => void][] = [
