@@ -68,8 +68,8 @@ export function int(opts: { min?: number; max?: number } = {}): Field<number | u
     if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw errors.parameterInvalidInteger(path, typeof v === 'string' ? v : JSON.stringify(v));
     const n = Number(v);
     if (!Number.isSafeInteger(n)) throw errors.parameterInvalidInteger(path, v);
-    if (opts.min !== undefined && n < opts.min) throw errors.invalidRequest(`Invalid ${path}: must be greater than or equal to ${opts.min}`, path);
-    if (opts.max !== undefined && n > opts.max) throw errors.invalidRequest(`Invalid ${path}: must be less than or equal to ${opts.max}`, path);
+    if (opts.min !== undefined && n < opts.min) throw errors.integerOutOfRange(path, `greater than or equal to ${opts.min}`);
+    if (opts.max !== undefined && n > opts.max) throw errors.integerOutOfRange(path, `less than or equal to ${opts.max}`);
     return n;
   });
 }
@@ -140,9 +140,11 @@ export function expandParam(): Field<string[] | undefined> {
 export function decodeObject<S extends Shape>(shape: S, v: FormValue, path: string, ignore?: readonly string[]): ObjectOf<S> {
   if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidHash(path);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(v)) {
-    // Own keys only: `constructor` or `toString` are not parameters because an object literal has them.
-    if (!Object.hasOwn(shape, key) && !ignore?.includes(key)) throw errors.parameterUnknown(path ? `${path}[${key}]` : key);
+  // Own keys only: `constructor` or `toString` are not parameters because an object literal has them.
+  const unknown = Object.keys(v).filter((key) => !Object.hasOwn(shape, key) && !ignore?.includes(key));
+  if (unknown.length) {
+    const [first, ...more] = unknown.map((key) => (path ? `${path}[${key}]` : key));
+    throw errors.parameterUnknown(first, ...more);
   }
   for (const [key, field] of Object.entries(shape)) {
     const value = field.parse((v as Record<string, FormValue>)[key], path ? `${path}[${key}]` : key);

@@ -12,12 +12,24 @@ export const errors = {
   publishableKeyNotAllowed: () =>
     invalid(403, 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.', 'secret_key_required'),
   unrecognizedUrl: (method: string, url: string) =>
-    invalid(404, `Unrecognized request URL (${method}: ${url}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`),
-  parameterUnknown: (param: string) => invalid(400, `Received unknown parameter: ${param}`, 'parameter_unknown', param),
+    invalid(
+      404,
+      url.length > 1 && url.endsWith('/')
+        ? `Unrecognized request URL (${method}: ${url}). If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`
+        : `Unrecognized request URL (${method}: ${url}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    ),
+  /** Several at once are named together, the first as `param` (Stripe: "Received unknown parameters: amount, currency"). */
+  /** Recorded for PaymentIntents (a 2026 error body); SetupIntents by analogy. */
+  clientSecretAsIntentId: (noun: 'PaymentIntent' | 'SetupIntent') =>
+    invalid(404, `You passed a string that looks like a client secret as the ${noun} ID, but you must provide a valid ${noun} ID. Please use the value in the \`id\` field of the ${noun}.`, undefined, 'intent'),
+  parameterUnknown: (param: string, ...more: string[]) =>
+    invalid(400, more.length ? `Received unknown parameters: ${[param, ...more].join(', ')}` : `Received unknown parameter: ${param}`, 'parameter_unknown', param),
   parameterMissing: (param: string) => invalid(400, `Missing required param: ${param}.`, 'parameter_missing', param),
   parameterInvalidEmpty: (param: string) =>
     invalid(400, `You passed an empty string for '${param}'. We assume empty values are an attempt to unset a parameter; however '${param}' cannot be unset. You should remove '${param}' from your request or supply a non-empty value.`, 'parameter_invalid_empty', param),
   parameterInvalidInteger: (param: string, value: string) => invalid(400, `Invalid integer: ${value}`, 'parameter_invalid_integer', param),
+  /** A v1 integer outside its range (recorded for a refund's `amount` of 0: "This value must be greater than or equal to 1."). */
+  integerOutOfRange: (param: string, bound: string) => invalid(400, `This value must be ${bound}.`, 'parameter_invalid_integer', param),
   parameterInvalidBoolean: (param: string, value: string) =>
     invalid(400, `Invalid boolean: ${value}`, 'parameter_invalid_boolean', param),
   parameterInvalidStringEmpty: (param: string) =>
@@ -159,12 +171,22 @@ export const errors = {
   refundAmountTooLarge: (requested: string, remaining: string) =>
     invalid(400, `Refund amount (${requested}) is greater than unrefunded amount on charge (${remaining})`, undefined, 'amount'),
   chargeAlreadyRefunded: (chargeId: string) => invalid(400, `Charge ${chargeId} has already been refunded.`, 'charge_already_refunded'),
-  refundNeedsChargeOrIntent: () => invalid(400, 'One of the following params should be provided for this request: charge or payment_intent.', 'parameter_missing', 'charge'),
+  // Recorded (2026 error bodies): neither code nor param.
+  refundNeedsChargeOrIntent: () => invalid(400, 'One of the following params should be provided for this request: payment_intent or charge.'),
   /** (unverified wording) */
   refundOfUncapturedPayment: (paymentIntent: string) =>
     invalid(400, `This PaymentIntent (${paymentIntent}) has not been captured. Cancel the PaymentIntent to release the authorization instead of refunding it.`, 'charge_not_refundable', 'payment_intent'),
-  /** (unverified wording) */
-  refundNothingToRefund: (id: string, param: string) => invalid(400, `${id} has no successful payment to refund.`, 'charge_not_refundable', param),
+  /** Message recorded (2026 error bodies), for an intent without a charge and for a failed charge; code and param unverified. */
+  refundNothingToRefund: (paymentIntent: string, param: string) =>
+    invalid(400, `This PaymentIntent (${paymentIntent}) does not have a successful charge to refund.`, 'charge_not_refundable', param),
+  /** Recorded (2026 error bodies), for a refund naming an uncaptured charge; code and param unverified. */
+  refundOfUncapturedCharge: (paymentIntent: string) =>
+    invalid(
+      400,
+      `This uncaptured Charge was created by a PaymentIntent (${paymentIntent}). You must cancel the PaymentIntent to reverse the authorization instead of refunding the Charge directly. For more information, see https://stripe.com/docs/payments/place-a-hold-on-a-payment-method`,
+      'charge_not_refundable',
+      'charge',
+    ),
   /** (unverified wording) */
   refundWindowPassed: (chargeId: string) => invalid(400, `Charge ${chargeId} is more than 90 days old and can no longer be refunded.`, 'charge_not_refundable', 'charge'),
   refundNotCancelable: (status: string) => invalid(400, `You can only cancel a refund that has a status of requires_action. This refund has a status of ${status}.`, 'refund_not_cancelable'),

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { getBrowserBundle } from '../../packages/stripe-js/serve.js';
 
 /**
@@ -7,8 +7,10 @@ import { getBrowserBundle } from '../../packages/stripe-js/serve.js';
  * library finds the API on the origin it was loaded from.
  */
 export function browserLibraryPlugin(app: FastifyInstance): void {
-  app.get('/v3/', async (_req, reply) => {
+  const serve = async (_req: unknown, reply: FastifyReply) => {
     const code = await getBrowserBundle();
     return reply.code(200).header('Content-Type', 'application/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(code);
-  });
+  };
+  app.get('/v3/', serve);
+  app.get('/v3', serve);
 }

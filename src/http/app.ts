@@ -63,7 +63,9 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
           return { [INVALID_QUERY]: err instanceof Error ? err.message : 'malformed' };
         }
       },
-      ignoreTrailingSlash: true,
+      // Stripe answers `/v1/customers/` with a 404 (an empty id in a retrieve makes that URL), not
+      // with the list.
+      ignoreTrailingSlash: false,
       // The router's default (100) answers a longer path segment with its own 414; onfile's handler
       // answers it the way Stripe does (an unknown id is a 404 resource_missing).
       maxParamLength: 5000,
@@ -101,7 +103,9 @@ export async function buildApp(deps: Deps, opts: AppOptions): Promise<FastifyIns
     requestArrived?.();
     setResponseBasics(req, reply);
     // A NUL in the path or the query (see parseForm): refused before any route reads it.
-    done(req.url.includes('%00') ? errors.invalidRequest('Invalid request: the URL may not contain the NUL character (%00).') : undefined);
+    if (req.url.includes('%00')) return done(errors.invalidRequest('Invalid request: the URL may not contain the NUL character (%00).'));
+    // The router lets `/v1/customers/` name the customer ''; Stripe knows no such URL.
+    done(hasEmptyPathSegment(req.params) ? errors.unrecognizedUrl(req.method, req.url.split('?')[0]) : undefined);
   });
 
   app.options('/*', async (req, reply) => {
@@ -320,15 +324,17 @@ interface Answer {
 
 /** The route's answer, its errors rendered; only a key taken at commit (IdempotencyKeyTaken) is thrown. */
 async function runHandler(route: RouteDef, ctx: CallContext, params: FormObject, req: FastifyRequest, completion: CompletionInTx | undefined, v2: boolean): Promise<Answer> {
+  const call = { ctx, params, json: req.body, pathParams: req.params as Record<string, string>, request: req };
   try {
-    const result = await route.handler({ ctx, params, json: req.body, pathParams: req.params as Record<string, string>, request: req });
+    const result = await route.handler(call);
     if (isWithStatus(result)) return { status: result.status ?? 200, body: JSON.stringify(result.body), stored: false };
     // Answered with what its transaction stored as the response: nothing left to store.
     if (completion?.body !== undefined && result === completion.result) return { status: 200, body: completion.body, stored: true };
     return { status: 200, body: result instanceof RawJson ? result.text : JSON.stringify(result), stored: false };
   } catch (err) {
     if (err instanceof IdempotencyKeyTaken) throw err;
-    const apiError = toApiError(err, req);
+    let apiError = toApiError(err, req);
+    if (route.errorContext) apiError = await route.errorContext(call, apiError).catch(() => apiError);
     return { status: apiError.status, body: JSON.stringify(renderError(apiError, v2)), apiError, stored: false };
   }
 }
@@ -359,3 +365,8 @@ async function recoveredObject(ctx: CallContext, objectType: string, id: string,
 }
 
 export type { FormValue };
+
+function hasEmptyPathSegment(params: unknown): boolean {
+  for (const [name, value] of Object.entries(params as Record<string, string>)) if (value === '' && name !== '*') return true;
+  return false;
+}

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FormObject } from '../lib/form.js';
 import type { CallContext } from '../services/context.js';
+import type { ApiError } from '../errors/api-error.js';
 
 /**
  * A route is a method, a path and a handler that only translates: decode params, call one service
@@ -34,6 +35,8 @@ export interface RouteDef {
    * that transaction instead of a commit of its own afterwards (http/idempotency.ts).
    */
   answersWithTransaction?: boolean;
+  /** Adds to the handler's error what Stripe puts in it about the object the request involves. */
+  errorContext?: (call: ApiCall, error: ApiError) => Promise<ApiError>;
 }
 
 /** Lets a handler choose a status other than 200. */

@@ -79,7 +79,7 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.paymentIntents.capture(pi.id), stateError(/status of canceled/, pi.id));
       await assert.rejects(
         a.stripe.paymentIntents.cancel(pi.id),
-        stateError(/^You cannot cancel this PaymentIntent because it has a status of canceled\. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_confirmation, requires_action, requires_capture\.$/),
+        stateError(/^You cannot cancel this PaymentIntent because it has a status of canceled\. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, processing\.$/),
       );
       await assert.rejects(a.stripe.paymentIntents.confirm(pi.id), stateError(/^You cannot confirm this PaymentIntent because it has a status of canceled\./));
     });

@@ -142,6 +142,43 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.paymentIntents.create({ ...base, customer: (owner as { customer: string }).customer, customer_account: (acct as { customer_account: string }).customer_account } as Stripe.PaymentIntentCreateParams), bad('parameters_exclusive'));
     });
 
+    it('puts the intent in any error of a request involving it, as the caller may see it at its version', async () => {
+      const pi = await a.stripe.paymentIntents.create({ ...base, ...owner, metadata: { order: '9' } });
+      // Stripe's recorded body for a cancel with parameters it does not take.
+      const cancel = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/cancel`, { key: a.sk, form: 'amount=5&currency=usd' });
+      assert.equal(cancel.status, 400);
+      assert.deepEqual([cancel.body.error.code, cancel.body.error.param, cancel.body.error.message], ['parameter_unknown', 'amount', 'Received unknown parameters: amount, currency']);
+      assert.deepEqual([cancel.body.error.payment_intent.id, cancel.body.error.payment_intent.status, cancel.body.error.payment_intent.metadata], [pi.id, 'requires_payment_method', { order: '9' }]);
+      const update = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}`, { key: a.sk, form: 'amount=abc' });
+      assert.deepEqual([update.status, update.body.error.code, update.body.error.payment_intent.id], [400, 'parameter_invalid_integer', pi.id]);
+      const capture = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/capture`, { key: a.sk, form: 'amount_to_capture=0' });
+      assert.deepEqual([capture.status, capture.body.error.param, capture.body.error.payment_intent.id], [400, 'amount_to_capture', pi.id]);
+      // Before 2026-07-29.dahlia an intent has no allowed_payment_method_types, in an error too.
+      const old = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/cancel`, { key: a.sk, form: 'foo=1', headers: { 'stripe-version': '2025-12-15.clover' } });
+      assert.equal(old.body.error.payment_intent.id, pi.id);
+      assert.ok(!('allowed_payment_method_types' in old.body.error.payment_intent));
+      assert.deepEqual(cancel.body.error.payment_intent.allowed_payment_method_types, ['amazon_pay']);
+      // A publishable key sees the client-safe subset, and only with the client secret.
+      const withSecret = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/confirm`, { key: a.pk, form: `client_secret=${pi.client_secret}&bogus=1` });
+      assert.deepEqual([withSecret.status, withSecret.body.error.code, withSecret.body.error.payment_intent.id], [400, 'parameter_unknown', pi.id]);
+      assert.ok(!('metadata' in withSecret.body.error.payment_intent) || Object.keys(withSecret.body.error.payment_intent.metadata).length === 0, 'no metadata for Stripe.js');
+      assert.ok(!('customer' in withSecret.body.error.payment_intent));
+      const withoutSecret = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/confirm`, { key: a.pk, form: `client_secret=${pi.id}_secret_wrong&bogus=1` });
+      assert.equal(withoutSecret.status, 400);
+      assert.ok(!('payment_intent' in withoutSecret.body.error), JSON.stringify(withoutSecret.body.error));
+      // No intent, nothing to add: another account's id is simply unknown.
+      const other = await s.newAccount();
+      const foreign = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/cancel`, { key: other.sk, form: 'foo=1' });
+      assert.equal(foreign.status, 400);
+      assert.ok(!('payment_intent' in foreign.body.error));
+      // The SetupIntent's endpoints do the same with `setup_intent`.
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], ...owner } as Stripe.SetupIntentCreateParams);
+      const siCancel = await raw(s.url, 'POST', `/v1/setup_intents/${si.id}/cancel`, { key: a.sk, form: 'cancellation_reason=bogus' });
+      assert.deepEqual([siCancel.status, siCancel.body.error.param, siCancel.body.error.setup_intent.id], [400, 'cancellation_reason', si.id]);
+      const siOld = await raw(s.url, 'POST', `/v1/setup_intents/${si.id}`, { key: a.sk, form: 'foo=1', headers: { 'stripe-version': '2025-12-15.clover' } });
+      assert.deepEqual([siOld.body.error.code, siOld.body.error.setup_intent.id, 'allowed_payment_method_types' in siOld.body.error.setup_intent], ['parameter_unknown', si.id, false]);
+    });
+
     it('lets a publishable key retrieve and confirm with the client secret only, seeing the client-safe subset', async () => {
       const pi = await a.stripe.paymentIntents.create({ ...base, ...owner, metadata: { secret: 'yes' }, description: 'Ride', setup_future_usage: 'off_session' });
       const got = await raw(s.url, 'GET', `/v1/payment_intents/${pi.id}?key=${a.pk}&client_secret=${pi.client_secret}&is_stripe_sdk=false`);

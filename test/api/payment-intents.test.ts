@@ -264,7 +264,22 @@ for (const engine of engines()) {
       assert.deepEqual((await other.stripe.paymentIntents.list({ created: { gt: p1.created } })).data.map((p) => p.id), [p3.id, p2.id]);
       const page = await other.stripe.paymentIntents.list({ limit: 1, starting_after: p3.id });
       assert.deepEqual([page.data[0].id, page.has_more], [p2.id, true]);
-      await assert.rejects(a.stripe.paymentIntents.retrieve(p1.id), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.message === `No such payment_intent: '${p1.id}'`);
+      await assert.rejects(
+        a.stripe.paymentIntents.retrieve(p1.id),
+        (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.param === 'intent' && e.message === `No such payment_intent: '${p1.id}'`,
+      );
+      for (const call of [() => a.stripe.paymentIntents.update(p1.id, { description: 'x' }), () => a.stripe.paymentIntents.cancel(p1.id), () => a.stripe.paymentIntents.confirm(p1.id)]) {
+        await assert.rejects(call(), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.param === 'intent');
+      }
+      // The client secret where the id belongs: Stripe says what was passed.
+      await assert.rejects(
+        other.stripe.paymentIntents.retrieve(p1.client_secret as string),
+        (e: Stripe.errors.StripeError) =>
+          e.statusCode === 404 &&
+          e.code === undefined &&
+          e.param === 'intent' &&
+          e.message === 'You passed a string that looks like a client secret as the PaymentIntent ID, but you must provide a valid PaymentIntent ID. Please use the value in the `id` field of the PaymentIntent.',
+      );
       assert.equal((await a.stripe.paymentIntents.list({ customer: (c as { customer: string }).customer })).data.length, 0);
     });
 

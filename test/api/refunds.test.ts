@@ -90,14 +90,30 @@ for (const engine of engines()) {
     it('refuses refunds of uncaptured, failed, unknown or unnamed payments', async () => {
       const held = await chargeOffSession(a.stripe, owner, pm, { capture_method: 'manual' });
       await assert.rejects(a.stripe.refunds.create({ payment_intent: held.id }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'payment_intent' && /Cancel the PaymentIntent/.test(e.message));
-      await assert.rejects(a.stripe.refunds.create({ charge: held.latest_charge as string }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && /not been captured/.test(e.message));
+      await assert.rejects(
+        a.stripe.refunds.create({ charge: held.latest_charge as string }),
+        (e: Stripe.errors.StripeError) =>
+          e.statusCode === 400 &&
+          e.message ===
+            `This uncaptured Charge was created by a PaymentIntent (${held.id}). You must cancel the PaymentIntent to reverse the authorization instead of refunding the Charge directly. For more information, see https://stripe.com/docs/payments/place-a-hold-on-a-payment-method`,
+      );
       const declining = await savedMethod(a.stripe, owner, 'authorize_decline_later');
       const declined = await chargeOffSession(a.stripe, owner, declining).catch((e: Stripe.errors.StripeError) => e.raw as { charge: string; payment_intent: { id: string } });
-      await assert.rejects(a.stripe.refunds.create({ charge: (declined as { charge: string }).charge }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'charge');
-      await assert.rejects(a.stripe.refunds.create({ payment_intent: (declined as { payment_intent: { id: string } }).payment_intent.id }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'payment_intent');
+      const declinedIntent = (declined as { payment_intent: { id: string } }).payment_intent.id;
+      const nothingToRefund = `This PaymentIntent (${declinedIntent}) does not have a successful charge to refund.`;
+      await assert.rejects(a.stripe.refunds.create({ charge: (declined as { charge: string }).charge }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'charge' && e.message === nothingToRefund);
+      await assert.rejects(a.stripe.refunds.create({ payment_intent: declinedIntent }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'payment_intent' && e.message === nothingToRefund);
       await assert.rejects(a.stripe.refunds.create({ payment_intent: 'pi_nope' }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'resource_missing' && e.param === 'payment_intent');
-      await assert.rejects(a.stripe.refunds.create({}), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'parameter_missing');
-      await assert.rejects(a.stripe.refunds.create({ payment_intent: held.id, amount: 0 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'amount');
+      const unnamed = await raw(s.url, 'POST', '/v1/refunds', { key: a.sk, form: 'amount=100' });
+      assert.deepEqual(
+        [unnamed.status, unnamed.body.error],
+        [400, { type: 'invalid_request_error', message: 'One of the following params should be provided for this request: payment_intent or charge.' }],
+      );
+      for (const amount of [0, -5]) {
+        const zero = await raw(s.url, 'POST', '/v1/refunds', { key: a.sk, form: `payment_intent=${held.id}&amount=${amount}` });
+        assert.equal(zero.status, 400);
+        assert.deepEqual([zero.body.error.code, zero.body.error.param, zero.body.error.message], ['parameter_invalid_integer', 'amount', 'This value must be greater than or equal to 1.']);
+      }
     });
 
     it("onfile's test helper makes the processor decline a pending refund: POST /_onfile/refunds/:id/fail", async () => {

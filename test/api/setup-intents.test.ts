@@ -325,7 +325,13 @@ for (const engine of engines()) {
         check(res.body);
       }
       assert.equal((await a.stripe.setupIntents.list({ limit: 100 })).data.length, before_, 'a refused create (with confirm) creates nothing');
-      await assert.rejects(a.stripe.setupIntents.retrieve('seti_missing'), fails(404, (e) => e.code === 'resource_missing' && e.message === "No such setupintent: 'seti_missing'"));
+      await assert.rejects(a.stripe.setupIntents.retrieve('seti_missing'), fails(404, (e) => e.code === 'resource_missing' && e.param === 'intent' && e.message === "No such setupintent: 'seti_missing'"));
+      await assert.rejects(a.stripe.setupIntents.cancel('seti_missing'), fails(404, (e) => e.code === 'resource_missing' && e.param === 'intent'));
+      const mine = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'] } as Stripe.SetupIntentCreateParams);
+      await assert.rejects(
+        a.stripe.setupIntents.retrieve(mine.client_secret as string),
+        fails(404, (e) => e.param === 'intent' && e.message === 'You passed a string that looks like a client secret as the SetupIntent ID, but you must provide a valid SetupIntent ID. Please use the value in the `id` field of the SetupIntent.'),
+      );
       await assert.rejects(a.stripe.setupAttempts.list({} as Stripe.SetupAttemptListParams), fails(400, (e) => e.code === 'parameter_missing' && e.param === 'setup_intent'));
     });
 

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import type Stripe from 'stripe';
 import { engines, raw, startTestServer, type TestServer } from '../support/harness.js';
 
 // Response conventions every request shares: Request-Id, Cache-Control, CORS for Stripe.js, and
@@ -48,6 +49,20 @@ for (const engine of engines()) {
       const query = await raw(s.url, 'GET', '/v1/widgets?limit=3', { key: s.sk });
       assert.match(query.body.error.message, /\(GET: \/v1\/widgets\)/, 'the query string is not echoed');
       assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
+    });
+
+    it('answers a trailing slash with a 404 that says so, as an empty id in a retrieve makes one', async () => {
+      const hint =
+        'If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. Please see https://stripe.com/docs or we can help at https://support.stripe.com/.';
+      const post = await raw(s.url, 'POST', '/v1/payment_intents/', { key: s.sk, form: 'amount=100&currency=usd' });
+      assert.deepEqual([post.status, post.body], [404, { error: { message: `Unrecognized request URL (POST: /v1/payment_intents/). ${hint}`, type: 'invalid_request_error' } }]);
+      const list = await raw(s.url, 'GET', '/v1/customers/?limit=1', { key: s.sk });
+      assert.deepEqual([list.status, list.body.error.message], [404, `Unrecognized request URL (GET: /v1/customers/). ${hint}`]);
+      await assert.rejects(s.stripe.customers.retrieve(''), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.message.startsWith('Unrecognized request URL (GET: /v1/customers/).'));
+      const nested = await raw(s.url, 'GET', '/v1/customers/cus_x/payment_methods/', { key: s.sk });
+      assert.deepEqual([nested.status, nested.body.error.message], [404, `Unrecognized request URL (GET: /v1/customers/cus_x/payment_methods/). ${hint}`]);
+      const noKey = await raw(s.url, 'GET', '/v1/customers/');
+      assert.equal(noKey.status, 404, 'the URL is judged before the key, as for any unknown URL');
     });
 
     it('allows cross-origin calls from a browser: CORS headers and OPTIONS preflight', async () => {

@@ -30,6 +30,9 @@ for (const engine of engines()) {
     it('parameter_unknown at the top level and nested, with the bracketed path', async () => {
       await expect400('/v1/customers', 'foo=1', { code: 'parameter_unknown', param: 'foo', message: 'Received unknown parameter: foo' });
       await expect400('/v1/customers', 'address[foo]=1', { code: 'parameter_unknown', param: 'address[foo]' });
+      // Several at one level are named together, in the request's order; the first is the param.
+      await expect400('/v1/customers', 'name=x&zeta=1&amount=2', { code: 'parameter_unknown', param: 'zeta', message: 'Received unknown parameters: zeta, amount' });
+      await expect400('/v1/customers', 'address[a]=1&address[b]=2', { code: 'parameter_unknown', param: 'address[a]', message: 'Received unknown parameters: address[a], address[b]' });
       // Names an empty JavaScript object answers to are as unknown as any other.
       await expect400('/v1/customers', 'constructor=1', { code: 'parameter_unknown', param: 'constructor' });
       await expect400('/v1/customers', 'address[toString]=1', { code: 'parameter_unknown', param: 'address[toString]' });

@@ -81,6 +81,9 @@ function missingPaymentMethodMessage(customer: string | null): string {
   return `${base} You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.`;
 }
 
+/** As Stripe's refusal to cancel lists them (recorded 2026 error bodies). */
+const STRIPE_CANCELABLE = 'requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, processing';
+
 /** Stripe's messages for calls in the wrong state (flows.md §3; public error bodies). */
 function wrongStateMessage(status: PaymentIntentStatus, trigger: PaymentIntentTrigger, from: readonly PaymentIntentStatus[], field?: string): string {
   const list = from.join(', ');
@@ -92,7 +95,9 @@ function wrongStateMessage(status: PaymentIntentStatus, trigger: PaymentIntentTr
       return `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: ${list}.`;
     case 'cancel':
     case 'release':
-      return `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: ${TRANSITIONS.cancel.from.join(', ')}.`;
+      // Stripe's list is fixed, wider than onfile's allow-list: it names statuses onfile never
+      // reaches (requires_reauthorization) or never cancels from (processing, onfile's wait).
+      return `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: ${STRIPE_CANCELABLE}.`;
     case 'update':
     case 'set_payment_method': {
       const f = field ?? (trigger === 'set_payment_method' ? 'payment_method' : 'amount');

@@ -14,10 +14,15 @@ export async function findPaymentIntent(t: Sql, ctx: CallContext, id: string): P
   return getObject<Stripe.PaymentIntent, PaymentIntentInternal>(t, ctx.scope, 'payment_intent', id);
 }
 
-export async function requirePaymentIntent(t: Sql, ctx: CallContext, id: string, param = 'id'): Promise<PaymentIntentRow> {
+/**
+ * The intent named by the URL (a 404 naming `intent`, the path parameter of
+ * `/v1/payment_intents/{intent}`), or by a request parameter `param` (a 400 naming it).
+ */
+export async function requirePaymentIntent(t: Sql, ctx: CallContext, id: string, param?: string): Promise<PaymentIntentRow> {
   const row = await findPaymentIntent(t, ctx, id);
-  if (!row) throw errors.resourceMissing('payment_intent', id, param, param === 'id' ? 404 : 400);
-  return row;
+  if (row) return row;
+  if (param) throw errors.resourceMissing('payment_intent', id, param, 400);
+  throw id.includes('_secret_') ? errors.clientSecretAsIntentId('PaymentIntent') : errors.resourceMissing('payment_intent', id, 'intent');
 }
 
 export async function savePaymentIntent(t: Sql, ctx: CallContext, row: PaymentIntentRow, data: Stripe.PaymentIntent, internal: PaymentIntentInternal): Promise<PaymentIntentRow> {

@@ -91,7 +91,9 @@ async function chargeToRefund(t: Sql, ctx: CallContext, p: CreateRefund): Promis
   } else {
     charge = await requireCharge(t, ctx, p.charge!, 'charge');
   }
-  if (charge.data.status !== 'succeeded') throw errors.refundNothingToRefund(charge.id, p.payment_intent ? 'payment_intent' : 'charge');
-  if (!charge.data.captured) throw errors.refundOfUncapturedPayment(String(charge.data.payment_intent));
+  if (charge.data.status !== 'succeeded') throw errors.refundNothingToRefund(String(charge.data.payment_intent), p.payment_intent ? 'payment_intent' : 'charge');
+  if (!charge.data.captured) {
+    throw p.payment_intent ? errors.refundOfUncapturedPayment(String(charge.data.payment_intent)) : errors.refundOfUncapturedCharge(String(charge.data.payment_intent));
+  }
   return charge;
 }

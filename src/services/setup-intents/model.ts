@@ -26,7 +26,8 @@ export type SetupAttemptRow = ObjectRow<Stripe.SetupAttempt, SetupAttemptInterna
 
 export async function requireSetupIntent(t: Sql, ctx: CallContext, id: string): Promise<SetupIntentRow> {
   const row = await getObject<Stripe.SetupIntent, SetupIntentInternal>(t, ctx.scope, 'setup_intent', id);
-  if (!row) throw errors.resourceMissing('setupintent', id);
+  // `intent`: the path parameter of `/v1/setup_intents/{intent}`, as for PaymentIntents.
+  if (!row) throw id.includes('_secret_') ? errors.clientSecretAsIntentId('SetupIntent') : errors.resourceMissing('setupintent', id, 'intent');
   return row;
 }
 

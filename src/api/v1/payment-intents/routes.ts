@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import type { RouteDef } from '../../../http/route.js';
+import type { ApiCall, RouteDef } from '../../../http/route.js';
+import type { ApiError } from '../../../errors/api-error.js';
 import { search, searchParams, type Searchable } from '../../search.js';
 import { decodeParams } from '../../params.js';
 import { checkExpandPaths, registerResource } from '../../render.js';
@@ -11,6 +12,7 @@ import { capturePaymentIntent } from '../../../services/payment-intents/capture.
 import { cancelPaymentIntent } from '../../../services/payment-intents/cancel.js';
 import { listPaymentIntents, retrievePaymentIntent } from '../../../services/payment-intents/queries.js';
 import { checkPaymentIntentExpand, forVersion, renderPaymentIntent } from '../../../services/payment-intents/render.js';
+import { withPaymentIntentInError } from '../../../services/payment-intents/views.js';
 // Side-effect imports: the connector operation handlers (also run by the reconciler) and the
 // hosted page's completer for PaymentIntents register themselves.
 import '../../../services/payment-intents/operations.js';
@@ -47,6 +49,8 @@ const PAYMENT_INTENT_SEARCH: Searchable = {
   present: (ctx, pi) => forVersion(ctx, pi as Stripe.PaymentIntent),
 };
 
+const involvesIntent = ({ ctx, pathParams, params }: ApiCall, error: ApiError) => withPaymentIntentInError(ctx, pathParams.id, params.client_secret, error);
+
 // https://docs.stripe.com/api/payment_intents
 export const paymentIntentRoutes: RouteDef[] = [
   {
@@ -67,6 +71,7 @@ export const paymentIntentRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/payment_intents/:id',
+    errorContext: involvesIntent,
     // Stripe.js: retrievePaymentIntent(clientSecret) with the publishable key.
     publishable: true,
     handler: async ({ ctx, params, pathParams }) => {
@@ -78,6 +83,7 @@ export const paymentIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/payment_intents/:id',
+    errorContext: involvesIntent,
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(updateParams, params);
       checkExpandPaths('payment_intent', p.expand);
@@ -87,6 +93,7 @@ export const paymentIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/payment_intents/:id/confirm',
+    errorContext: involvesIntent,
     // Stripe.js: confirmAmazonPayPayment(clientSecret, …) with the publishable key.
     publishable: true,
     handler: async ({ ctx, params, pathParams }) => {
@@ -98,6 +105,7 @@ export const paymentIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/payment_intents/:id/capture',
+    errorContext: involvesIntent,
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(captureParams, params);
       checkExpandPaths('payment_intent', p.expand);
@@ -107,6 +115,7 @@ export const paymentIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/payment_intents/:id/cancel',
+    errorContext: involvesIntent,
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(cancelParams, params);
       checkExpandPaths('payment_intent', p.expand);

@@ -1,4 +1,5 @@
-import type { RouteDef } from '../../../http/route.js';
+import type { ApiCall, RouteDef } from '../../../http/route.js';
+import type { ApiError } from '../../../errors/api-error.js';
 import { decodeParams } from '../../params.js';
 import { checkExpandPaths, registerResource } from '../../render.js';
 import { BROWSER_TOP_FIELDS } from '../payment-methods/params.js';
@@ -6,7 +7,7 @@ import { createSetupIntent } from '../../../services/setup-intents/create.js';
 import { confirmSetupIntent } from '../../../services/setup-intents/confirm.js';
 import { cancelSetupIntent, updateSetupIntent } from '../../../services/setup-intents/manage.js';
 import { listSetupIntents, retrieveSetupIntent } from '../../../services/setup-intents/queries.js';
-import { checkSetupIntentExpand, renderSetupIntent } from '../../../services/setup-intents/render.js';
+import { checkSetupIntentExpand, renderSetupIntent, withSetupIntentInError } from '../../../services/setup-intents/render.js';
 // The hosted page's completer for SetupIntents registers itself on import.
 import '../../../services/setup-intents/complete.js';
 import {
@@ -29,6 +30,8 @@ registerResource({
   },
 });
 
+const involvesIntent = ({ ctx, pathParams, params }: ApiCall, error: ApiError) => withSetupIntentInError(ctx, pathParams.id, params.client_secret, error);
+
 // https://docs.stripe.com/api/setup_intents
 export const setupIntentRoutes: RouteDef[] = [
   {
@@ -43,6 +46,7 @@ export const setupIntentRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/v1/setup_intents/:id',
+    errorContext: involvesIntent,
     // Stripe.js: retrieveSetupIntent(clientSecret) with the publishable key.
     publishable: true,
     handler: async ({ ctx, params, pathParams }) => {
@@ -54,6 +58,7 @@ export const setupIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/setup_intents/:id',
+    errorContext: involvesIntent,
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(updateSetupIntentParams, params);
       checkExpandPaths('setup_intent', p.expand);
@@ -63,6 +68,7 @@ export const setupIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/setup_intents/:id/confirm',
+    errorContext: involvesIntent,
     // Stripe.js: confirmAmazonPaySetup(clientSecret, …) with the publishable key.
     publishable: true,
     handler: async ({ ctx, params, pathParams }) => {
@@ -75,6 +81,7 @@ export const setupIntentRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/v1/setup_intents/:id/cancel',
+    errorContext: involvesIntent,
     handler: async ({ ctx, params, pathParams }) => {
       const p = decodeParams(cancelSetupIntentParams, params);
       checkExpandPaths('setup_intent', p.expand);
