@@ -12,6 +12,8 @@ const PI_FIELDS = [
   'metadata', 'next_action', 'on_behalf_of', 'payment_method', 'payment_method_configuration_details', 'payment_method_options', 'payment_method_types',
   'payment_record', 'processing', 'receipt_email', 'review', 'setup_future_usage', 'shipping', 'source', 'statement_descriptor',
   'statement_descriptor_suffix', 'status', 'transfer_group',
+  // Optional in the SDK's types, shown by Stripe on every PaymentIntent (API reference example, live bodies).
+  'amount_details', 'transfer_data',
 ];
 
 /** The seed's curl bodies, byte for byte (`payment_method_types[]`, Basic auth, account default version). */
@@ -64,6 +66,7 @@ for (const engine of engines()) {
         assert.deepEqual(pi.payment_method_types, ['amazon_pay']);
         assert.deepEqual(pi.payment_method_options, { amazon_pay: {} });
         assert.equal(pi.automatic_payment_methods, null);
+        assert.deepEqual([pi.amount_details, pi.transfer_data, pi.managed_payments], [{ tip: {} }, null, { enabled: false }]);
         assert.equal('customer' in owner ? pi.customer : pi.customer_account, 'customer' in owner ? owner.customer : owner.customer_account);
         assert.equal(created.headers.get('stripe-version'), '2026-08-26.dahlia');
 
