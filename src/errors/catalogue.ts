@@ -107,10 +107,27 @@ export const errors = {
     invalid(400, 'The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first.', 'payment_method_unexpected_state', param),
   paymentMethodCannotAttach: () =>
     invalid(400, 'This PaymentMethod was previously used without being attached to a Customer or was detached from a Customer, and may not be used again.', 'payment_method_unexpected_state'),
+  // Recorded (2026 error bodies): no param.
+  attachNeedsOwner: () => invalid(400, 'Must provide customer or customer_account.', 'parameter_missing'),
+  /** Message recorded (2026 error bodies); no code, param unverified. */
+  attachDuringPaymentMethodCreation: () =>
+    invalid(400, 'You cannot attach a PaymentMethod to a Customer during PaymentMethod creation. Please instead create the PaymentMethod and then attach it using the attachment method of the PaymentMethods API.', undefined, 'customer'),
+  /** Recorded for a PaymentIntent of another customer (no code); SetupIntents and Accounts v2 owners by analogy. */
+  paymentMethodOfOtherOwner: (pmId: string, owner: string, param: string) =>
+    invalid(400, `The PaymentMethod ${pmId} does not belong to the ${owner.startsWith('acct_') ? 'Account' : 'Customer'} you supplied ${owner}. Please use this PaymentMethod with the ${owner.startsWith('acct_') ? 'Account' : 'Customer'} that it belongs to instead.`, undefined, param),
+  /**
+   * An intent without a customer given a customer's PaymentMethod. Recorded at 2026-08-26.dahlia,
+   * each intent type its own way: a PaymentIntent's is `parameter_missing` under `param: source`, a
+   * SetupIntent's has no code. Accounts v2 owners by analogy.
+   */
+  paymentMethodOfOwnerNotNamed: (kind: 'SetupIntent' | 'PaymentIntent', pmId: string, owner: string, param: string) => {
+    const [noun, field] = owner.startsWith('acct_') ? ['Account', 'customer_account'] : ['Customer', 'customer'];
+    return kind === 'PaymentIntent'
+      ? invalid(400, `The \`payment_method\` parameter supplied ${pmId} belongs to the ${noun} ${owner}. Please include the ${noun} in the \`${field}\` parameter on the PaymentIntent.`, 'parameter_missing', 'source')
+      : invalid(400, `The payment method supplied (${pmId}) belongs to the ${noun} ${owner}. Please include the ${noun} in the \`${field}\` parameter on the SetupIntent.`, undefined, param);
+  },
   paymentMethodNotOwnedBy: (pmId: string, param: string) =>
     invalid(400, `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`, 'resource_missing', param),
-  paymentMethodBelongsToCustomer: (kind: 'SetupIntent' | 'PaymentIntent', param: string) =>
-    invalid(400, `The provided PaymentMethod belongs to a Customer, but no customer was provided. Please include the Customer in the \`customer\` parameter on the ${kind}.`, undefined, param),
   paymentMethodAlreadyAttached: () => invalid(400, 'The payment method you provided has already been attached to a customer.', undefined, 'customer'),
   paymentMethodNotAttached: () => invalid(400, 'The payment method you provided is not attached to a customer so detachment is impossible.'),
   paymentMethodUpdateNeedsCustomer: () => invalid(400, 'You must save this PaymentMethod to a customer before you can update it.'),

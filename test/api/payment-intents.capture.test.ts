@@ -49,7 +49,7 @@ for (const engine of engines()) {
       assert.deepEqual((await eventTypes(a.stripe, [pi.id, charge.id])).slice(-2), ['charge.captured', 'payment_intent.succeeded']);
       await assert.rejects(
         a.stripe.paymentIntents.capture(pi.id),
-        stateError(/^This PaymentIntent could not be captured because it has a status of succeeded\. Only a PaymentIntent with one of the following statuses may be captured: requires_capture\.$/, pi.id),
+        stateError(/^The remaining amount on this PaymentIntent could not be captured because the remainder of the authorized amount has been released\.$/, pi.id),
       );
     });
 
@@ -79,7 +79,7 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.paymentIntents.capture(pi.id), stateError(/status of canceled/, pi.id));
       await assert.rejects(
         a.stripe.paymentIntents.cancel(pi.id),
-        stateError(/^You cannot cancel this PaymentIntent because it has a status of canceled\. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, processing\.$/),
+        stateError(/^You cannot cancel this PaymentIntent because it has a status of canceled\. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, expired, processing\.$/),
       );
       await assert.rejects(a.stripe.paymentIntents.confirm(pi.id), stateError(/^You cannot confirm this PaymentIntent because it has a status of canceled\./));
     });
@@ -110,7 +110,7 @@ for (const engine of engines()) {
       const empty = await a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['amazon_pay'] });
       await assert.rejects(
         a.stripe.paymentIntents.confirm(empty.id),
-        stateError(/^You cannot confirm this PaymentIntent because it's missing a payment method\. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method\.$/, empty.id),
+        stateError(/^You cannot confirm this PaymentIntent because it's missing a payment method\. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method or ConfirmationToken\.$/, empty.id),
       );
       const withCustomer = await a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], ...owner });
       await assert.rejects(a.stripe.paymentIntents.confirm(withCustomer.id), stateError(/To confirm the PaymentIntent with cus_\w+, specify a payment method attached to this customer along with the customer ID\.$/));

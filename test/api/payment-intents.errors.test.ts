@@ -117,12 +117,17 @@ for (const engine of engines()) {
     it("gets Stripe's errors for detached, another customer's, and customer-less off-session methods", async () => {
       const pm = await savedMethod(a.stripe, owner);
       const other = await newOwner(s.url, a.sk, a.stripe, 'customer');
-      await assert.rejects(chargeOffSession(a.stripe, other, pm), bad('resource_missing', 'payment_method', /^The customer does not have a payment method with the ID pm_\w+\. The payment method must be attached to the customer\.$/));
+      const otherId = (other as { customer: string }).customer;
+      const ownerId = (owner as { customer: string }).customer;
+      await assert.rejects(
+        chargeOffSession(a.stripe, other, pm),
+        bad(undefined, 'payment_method', new RegExp(`^The PaymentMethod ${pm} does not belong to the Customer you supplied ${otherId}\\. Please use this PaymentMethod with the Customer that it belongs to instead\\.$`)),
+      );
       const acct = await newOwner(s.url, a.sk, a.stripe, 'account');
-      await assert.rejects(chargeOffSession(a.stripe, acct, pm), bad('resource_missing', 'payment_method'));
+      await assert.rejects(chargeOffSession(a.stripe, acct, pm), bad(undefined, 'payment_method', /does not belong to the Account you supplied acct_/));
       await assert.rejects(
         a.stripe.paymentIntents.create({ ...base, payment_method: pm, confirm: true, off_session: true }),
-        bad(undefined, 'payment_method', /belongs to a Customer, but no customer was provided/),
+        bad('parameter_missing', 'source', new RegExp(`^The \`payment_method\` parameter supplied ${pm} belongs to the Customer ${ownerId}\\. Please include the Customer in the \`customer\` parameter on the PaymentIntent\\.$`)),
       );
       await assert.rejects(
         a.stripe.paymentIntents.create({ ...base, payment_method_data: { type: 'amazon_pay' }, confirm: true, off_session: true }),
@@ -151,8 +156,17 @@ for (const engine of engines()) {
       assert.deepEqual([cancel.body.error.payment_intent.id, cancel.body.error.payment_intent.status, cancel.body.error.payment_intent.metadata], [pi.id, 'requires_payment_method', { order: '9' }]);
       const update = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}`, { key: a.sk, form: 'amount=abc' });
       assert.deepEqual([update.status, update.body.error.code, update.body.error.payment_intent.id], [400, 'parameter_invalid_integer', pi.id]);
+      // Recorded at dahlia: zero is the range error under `amount`, a negative amount its own refusal.
       const capture = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/capture`, { key: a.sk, form: 'amount_to_capture=0' });
-      assert.deepEqual([capture.status, capture.body.error.param, capture.body.error.payment_intent.id], [400, 'amount_to_capture', pi.id]);
+      assert.deepEqual(
+        [capture.status, capture.body.error.code, capture.body.error.param, capture.body.error.message, capture.body.error.payment_intent.id],
+        [400, 'parameter_invalid_integer', 'amount', 'This value must be greater than or equal to 1.', pi.id],
+      );
+      const negative = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/capture`, { key: a.sk, form: 'amount_to_capture=-100' });
+      assert.deepEqual(
+        [negative.status, negative.body.error.code, negative.body.error.param, negative.body.error.message, negative.body.error.payment_intent.id],
+        [400, undefined, 'amount_to_capture', 'Invalid non-negative integer', pi.id],
+      );
       // Before 2026-07-29.dahlia an intent has no allowed_payment_method_types, in an error too.
       const old = await raw(s.url, 'POST', `/v1/payment_intents/${pi.id}/cancel`, { key: a.sk, form: 'foo=1', headers: { 'stripe-version': '2025-12-15.clover' } });
       assert.equal(old.body.error.payment_intent.id, pi.id);

@@ -64,7 +64,12 @@ for (const engine of engines()) {
       assert.equal(missing.body.error.code, 'parameter_missing');
       assert.equal(missing.body.error.param, 'type');
       const c = await a.stripe.customers.create({});
-      await assert.rejects(a.stripe.paymentMethods.create({ type: 'amazon_pay', customer: c.id }), fails(400, (e) => e.param === 'customer'));
+      await assert.rejects(
+        a.stripe.paymentMethods.create({ type: 'amazon_pay', customer: c.id }),
+        fails(400, (e) => e.param === 'customer' && e.message === 'You cannot attach a PaymentMethod to a Customer during PaymentMethod creation. Please instead create the PaymentMethod and then attach it using the attachment method of the PaymentMethods API.'),
+      );
+      const pm = await a.stripe.paymentMethods.create({ type: 'amazon_pay' });
+      await assert.rejects(a.stripe.paymentMethods.create({ type: 'amazon_pay', customer: c.id, payment_method: pm.id } as Stripe.PaymentMethodCreateParams), fails(400, (e) => /Connect feature/.test(e.message)));
     });
 
     it('lets a publishable key create (not attach, read or list) PaymentMethods', async () => {
@@ -103,7 +108,7 @@ for (const engine of engines()) {
       assert.equal(again.customer, c1.id);
       assert.equal((await events(a, 'payment_method.attached')).filter((e) => (e.data.object as Stripe.PaymentMethod).id === pm.id).length, 1);
       await assert.rejects(a.stripe.paymentMethods.attach(pm.id, { customer: c2.id }), fails(400, (e) => /already been attached/.test(e.message)));
-      await assert.rejects(a.stripe.paymentMethods.attach(pm.id, {}), fails(400, (e) => e.code === 'parameter_missing' && e.param === 'customer'));
+      await assert.rejects(a.stripe.paymentMethods.attach(pm.id, {}), fails(400, (e) => e.code === 'parameter_missing' && e.param === undefined && e.message === 'Must provide customer or customer_account.'));
       await assert.rejects(a.stripe.paymentMethods.attach(pm.id, { customer: 'cus_missing' }), fails(400, (e) => e.code === 'resource_missing' && e.param === 'customer'));
       const expanded = await a.stripe.paymentMethods.retrieve(pm.id, { expand: ['customer'] });
       assert.equal((expanded.customer as Stripe.Customer).name, 'One');

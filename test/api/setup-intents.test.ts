@@ -346,17 +346,47 @@ for (const engine of engines()) {
       });
       const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method_data: { type: 'amazon_pay' }, confirm: true, return_url: RETURN_URL, mandate_data: MANDATE });
       await answer(si.next_action!.redirect_to_url!.url!, 'authorize');
-      await assert.rejects(a.stripe.setupIntents.confirm(si.id, { return_url: RETURN_URL }), fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot confirm this SetupIntent because it has already succeeded after being previously confirmed.'));
+      // Stripe's wording, as recorded at 2026-08-26.dahlia.
+      await assert.rejects(a.stripe.setupIntents.confirm(si.id, { return_url: RETURN_URL }), fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot confirm this SetupIntent because it has already succeeded.'));
       await assert.rejects(
         a.stripe.setupIntents.cancel(si.id),
-        fails(400, (e) => e.message === 'You cannot cancel this SetupIntent because it has a status of succeeded. Only a SetupIntent with one of the following statuses may be canceled: requires_payment_method, requires_confirmation, requires_action.'),
+        fails(400, (e) => e.message === 'You cannot cancel this SetupIntent because it has a status of succeeded. Only a SetupIntent with one of the following statuses may be canceled: `requires_payment_method`, `requires_confirmation`, or `requires_action`.'),
       );
-      await assert.rejects(a.stripe.setupIntents.update(si.id, { metadata: { a: 'b' } }), fails(400, (e) => e.code === 'setup_intent_unexpected_state' && /status of succeeded/.test(e.message)));
+      // A succeeded intent still takes a description and metadata, nothing else.
+      const described = await a.stripe.setupIntents.update(si.id, { description: 'saved at checkout', metadata: { a: 'b' } });
+      assert.deepEqual([described.status, described.description, described.metadata], ['succeeded', 'saved at checkout', { a: 'b' }]);
+      await assert.rejects(
+        a.stripe.setupIntents.update(si.id, { metadata: { a: 'c' }, payment_method_data: { type: 'amazon_pay' } } as Stripe.SetupIntentUpdateParams),
+        fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot update this SetupIntent because it has already succeeded.'),
+      );
+      assert.deepEqual((await a.stripe.setupIntents.retrieve(si.id)).metadata, { a: 'b' }, 'a refused update changes nothing');
       const canceled = await a.stripe.setupIntents.cancel(empty.id, { cancellation_reason: 'requested_by_customer' });
       assert.equal(canceled.status, 'canceled');
       assert.equal(canceled.cancellation_reason, 'requested_by_customer');
-      await assert.rejects(a.stripe.setupIntents.confirm(empty.id, { payment_method_data: { type: 'amazon_pay' }, return_url: RETURN_URL } as Stripe.SetupIntentConfirmParams), fails(400, (e) => e.code === 'setup_intent_unexpected_state' && /status of canceled/.test(e.message)));
-      await assert.rejects(a.stripe.setupIntents.cancel(empty.id), fails(400, (e) => e.code === 'setup_intent_unexpected_state'));
+      await assert.rejects(
+        a.stripe.setupIntents.confirm(empty.id, { payment_method_data: { type: 'amazon_pay' }, return_url: RETURN_URL } as Stripe.SetupIntentConfirmParams),
+        fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot confirm this SetupIntent because it has been canceled.'),
+      );
+      await assert.rejects(a.stripe.setupIntents.cancel(empty.id), fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot cancel this SetupIntent because it is already canceled.'));
+    });
+
+    it("refuses another customer's PaymentMethod with Stripe's recorded wordings, the intent inside once it exists", async () => {
+      const [mine, other] = [await a.stripe.customers.create({}), await a.stripe.customers.create({})];
+      const pm = await a.stripe.paymentMethods.create({ type: 'amazon_pay' } as Stripe.PaymentMethodCreateParams);
+      await a.stripe.paymentMethods.attach(pm.id, { customer: mine.id });
+      const notYours = `The PaymentMethod ${pm.id} does not belong to the Customer you supplied ${other.id}. Please use this PaymentMethod with the Customer that it belongs to instead.`;
+      const nameTheCustomer = `The payment method supplied (${pm.id}) belongs to the Customer ${mine.id}. Please include the Customer in the \`customer\` parameter on the SetupIntent.`;
+      const base = 'allowed_payment_method_types[0]=amazon_pay';
+      const wrong = await raw(s.url, 'POST', '/v1/setup_intents', { key: a.sk, form: `${base}&customer=${other.id}&payment_method=${pm.id}` });
+      assert.deepEqual([wrong.status, wrong.body.error.code, wrong.body.error.param, wrong.body.error.message, 'setup_intent' in wrong.body.error], [400, undefined, 'payment_method', notYours, false]);
+      const nobody = await raw(s.url, 'POST', '/v1/setup_intents', { key: a.sk, form: `${base}&payment_method=${pm.id}` });
+      assert.deepEqual([nobody.status, nobody.body.error.code, nobody.body.error.param, nobody.body.error.message, 'setup_intent' in nobody.body.error], [400, undefined, 'payment_method', nameTheCustomer, false]);
+      const bare = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'] } as Stripe.SetupIntentCreateParams);
+      const update = await raw(s.url, 'POST', `/v1/setup_intents/${bare.id}`, { key: a.sk, form: `payment_method=${pm.id}` });
+      assert.deepEqual([update.status, update.body.error.message, update.body.error.setup_intent?.id], [400, nameTheCustomer, bare.id]);
+      await a.stripe.setupIntents.update(bare.id, { customer: other.id });
+      const confirm = await raw(s.url, 'POST', `/v1/setup_intents/${bare.id}/confirm`, { key: a.sk, form: `payment_method=${pm.id}&return_url=${encodeURIComponent(RETURN_URL)}` });
+      assert.deepEqual([confirm.status, confirm.body.error.message, confirm.body.error.setup_intent?.id], [400, notYours, bare.id]);
     });
 
     it('cancels a pending redirect (attempt abandoned, setup_intent.canceled) and re-confirming abandons the old attempt', async () => {
@@ -430,7 +460,7 @@ for (const engine of engines()) {
       const c2 = await a.stripe.customers.create({});
       const pm = await a.stripe.paymentMethods.create({ type: 'amazon_pay' });
       await a.stripe.paymentMethods.attach(pm.id, { customer: c1.id });
-      await assert.rejects(a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method: pm.id, customer: c2.id }), fails(400, (e) => e.param === 'payment_method' && /does not have a payment method/.test(e.message)));
+      await assert.rejects(a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method: pm.id, customer: c2.id }), fails(400, (e) => e.param === 'payment_method' && /does not belong to the Customer you supplied/.test(e.message)));
       await assert.rejects(a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method: pm.id }), fails(400, (e) => e.param === 'payment_method'));
       const ok = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method: pm.id, customer: c1.id });
       assert.equal(ok.status, 'requires_confirmation');

@@ -14,7 +14,7 @@ describe('API errors', { skip: chromiumSkip }, () => {
       type: 'invalid_request_error',
       code: 'setup_intent_unexpected_state',
       doc_url: 'https://docs.stripe.com/error-codes/setup-intent-unexpected-state',
-      message: 'You cannot confirm this SetupIntent because it has already succeeded after being previously confirmed.',
+      message: 'You cannot confirm this SetupIntent because it has already succeeded.',
       request_log_url: 'http://127.0.0.1/logs/req_1',
       setup_intent: setupIntentBody({ status: 'succeeded' }),
     };

@@ -78,11 +78,11 @@ export function transition(
 function missingPaymentMethodMessage(customer: string | null): string {
   const base = "You cannot confirm this PaymentIntent because it's missing a payment method.";
   if (customer) return `${base} To confirm the PaymentIntent with ${customer}, specify a payment method attached to this customer along with the customer ID.`;
-  return `${base} You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.`;
+  return `${base} You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method or ConfirmationToken.`;
 }
 
-/** As Stripe's refusal to cancel lists them (recorded 2026 error bodies). */
-const STRIPE_CANCELABLE = 'requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, processing';
+/** As Stripe's refusal to cancel lists them (an error body recorded at 2026-08-26.dahlia). */
+const STRIPE_CANCELABLE = 'requires_payment_method, requires_capture, requires_reauthorization, requires_confirmation, requires_action, expired, processing';
 
 /** Stripe's messages for calls in the wrong state (flows.md §3; public error bodies). */
 function wrongStateMessage(status: PaymentIntentStatus, trigger: PaymentIntentTrigger, from: readonly PaymentIntentStatus[], field?: string): string {
@@ -92,6 +92,8 @@ function wrongStateMessage(status: PaymentIntentStatus, trigger: PaymentIntentTr
       if (status === 'succeeded') return 'You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.';
       return `You cannot confirm this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be confirmed: ${list}.`;
     case 'capture':
+      // Recorded for a PaymentIntent that succeeded (captured automatically, or captured in part).
+      if (status === 'succeeded') return 'The remaining amount on this PaymentIntent could not be captured because the remainder of the authorized amount has been released.';
       return `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: ${list}.`;
     case 'cancel':
     case 'release':

@@ -35,6 +35,9 @@ export const TRANSITIONS: Readonly<Record<SetupIntentTrigger, { from: readonly S
   cancel: { from: OPEN, to: 'canceled' },
 };
 
+/** Fields an update may change whatever the status (a succeeded SetupIntent's too, as recorded). */
+export const ALWAYS_UPDATABLE = ['description', 'metadata'] as const;
+
 export type TransitionResult = { ok: true; to: SetupIntentStatus } | { ok: false; message: string };
 
 /** Where `trigger` leads from `status`, or Stripe's wording for why it may not happen. */
@@ -45,7 +48,7 @@ export function transition(status: SetupIntentStatus, trigger: SetupIntentTrigge
     return {
       ok: false,
       message:
-        "You cannot confirm this SetupIntent because it's missing a payment method. You can either update the SetupIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
+        "You cannot confirm this SetupIntent because it's missing a payment method. You can either update the SetupIntent with a payment method and then confirm it again, or confirm it again directly with a payment method or ConfirmationToken.",
     };
   }
   return { ok: true, to: rule.to === 'unchanged' ? status : rule.to };
@@ -64,8 +67,16 @@ const VERB: Record<SetupIntentTrigger, string> = {
 
 const PAST: Record<string, string> = { update: 'updated', confirm: 'confirmed', cancel: 'canceled', continue: 'continued', complete: 'completed' };
 
+/** Stripe's wording, as recorded at 2026-08-26.dahlia for confirm, update and cancel. */
 function wrongStateMessage(status: SetupIntentStatus, trigger: SetupIntentTrigger, from: readonly SetupIntentStatus[]): string {
   const verb = VERB[trigger];
-  if (verb === 'confirm' && status === 'succeeded') return 'You cannot confirm this SetupIntent because it has already succeeded after being previously confirmed.';
-  return `You cannot ${verb} this SetupIntent because it has a status of ${status}. Only a SetupIntent with one of the following statuses may be ${PAST[verb]}: ${from.join(', ')}.`;
+  if (status === 'succeeded' && verb !== 'cancel') return `You cannot ${verb} this SetupIntent because it has already succeeded.`;
+  if (status === 'canceled') return verb === 'cancel' ? 'You cannot cancel this SetupIntent because it is already canceled.' : `You cannot ${verb} this SetupIntent because it has been canceled.`;
+  return `You cannot ${verb} this SetupIntent because it has a status of ${status}. Only a SetupIntent with one of the following statuses may be ${PAST[verb]}: ${listed(from)}.`;
+}
+
+/** "`a`, `b`, or `c`" */
+function listed(statuses: readonly string[]): string {
+  const quoted = statuses.map((x) => `\`${x}\``);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')}, or ${quoted[quoted.length - 1]}`;
 }

@@ -50,7 +50,7 @@ async function holdOwner(t: Sql, ctx: CallContext, owner: Owner): Promise<void> 
 export async function attachPaymentMethodById(ctx: CallContext, id: string, p: AttachPaymentMethod): Promise<Stripe.PaymentMethod> {
   return ctx.deps.store.tx(async (t) => {
     const row = await requirePaymentMethod(t, ctx, id);
-    if (p.customer === undefined && p.customer_account === undefined) throw errors.parameterMissing('customer');
+    if (p.customer === undefined && p.customer_account === undefined) throw errors.attachNeedsOwner();
     const owner = await resolveOwner(t, ctx, { customer: p.customer, customer_account: p.customer_account });
     return attachPaymentMethod(t, ctx, row, owner!);
   });

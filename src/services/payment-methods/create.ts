@@ -32,6 +32,7 @@ export async function insertPaymentMethod(t: Sql, ctx: CallContext, data: Paymen
 
 /** POST /v1/payment_methods (https://docs.stripe.com/api/payment_methods/create). */
 export async function createPaymentMethod(ctx: CallContext, p: Omit<CreatePaymentMethod, 'customer' | 'payment_method' | 'expand'> & Partial<Pick<CreatePaymentMethod, 'customer' | 'payment_method'>>): Promise<Stripe.PaymentMethod> {
+  if (p.customer !== undefined && p.payment_method === undefined) throw errors.attachDuringPaymentMethodCreation();
   // `customer` + `payment_method` clone a customer's method onto a connected account (Connect).
   if (p.customer !== undefined || p.payment_method !== undefined) {
     throw errors.invalidRequest('Cloning a PaymentMethod (customer, payment_method) is a Connect feature that onfile does not support.', p.customer !== undefined ? 'customer' : 'payment_method');

@@ -33,9 +33,9 @@ export function assertUsable(row: PaymentMethodRow, owner: Owner | null, intent:
     case 'may_not_be_used_again':
       throw errors.paymentMethodMayNotBeUsedAgain(param);
     case 'belongs_to_customer':
-      throw errors.paymentMethodBelongsToCustomer(intent, param);
+      throw errors.paymentMethodOfOwnerNotNamed(intent, row.id, String(row.data.customer ?? row.data.customer_account), param);
     case 'not_owned_by_customer':
-      throw errors.paymentMethodNotOwnedBy(row.id, param);
+      throw errors.paymentMethodOfOtherOwner(row.id, String(owner?.customer ?? owner?.customer_account), param);
   }
 }
 

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
 import { applyMetadata } from '../../domain/shared/metadata.js';
 import { sameJson } from '../../domain/shared/changes.js';
-import { transition } from '../../domain/setup-intents/machine.js';
+import { ALWAYS_UPDATABLE, transition } from '../../domain/setup-intents/machine.js';
 import { updateObject } from '../../storage/repos/objects.js';
 import { emitEvent } from '../../events/emit.js';
 import { ownerKey, resolveOwner } from '../customers/owner.js';
@@ -27,9 +27,11 @@ export async function updateSetupIntent(ctx: CallContext, id: string, p: UpdateS
     const row = await requireSetupIntent(t, ctx, id);
     const before = row.data;
     const changesPm = p.payment_method !== undefined || p.payment_method_data !== undefined;
-    // Whether the update may happen at all; where it leads is decided below, once the new owner is known.
+    // Whether the update may happen at all; where it leads is decided below, once the new owner is
+    // known. A description and metadata change whatever the status (recorded for a succeeded one).
+    const given = Object.keys(p).filter((k) => k !== 'expand' && p[k as keyof UpdateSetupIntent] !== undefined);
     const allowed = transition(before.status as never, 'update');
-    if (!allowed.ok) throw wrongState(ctx, before, allowed.message);
+    if (!allowed.ok && !given.every((k) => (ALWAYS_UPDATABLE as readonly string[]).includes(k))) throw wrongState(ctx, before, allowed.message);
     let next: Stripe.SetupIntent = { ...before };
     const types = resolvePaymentMethodTypes(ctx, p, false);
     if (types) next = { ...next, ...types };

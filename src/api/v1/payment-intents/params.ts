@@ -146,9 +146,20 @@ const confirmFields = (publishable: boolean) => ({
 export const confirmParams = { ...confirmFields(false), client_secret: str({ max: 5000 }) };
 export const confirmPublishableParams = { ...confirmFields(true), client_secret: str({ max: 5000 }).required() };
 
+/**
+ * Recorded at 2026-08-26.dahlia: a negative amount_to_capture is "Invalid non-negative integer" (no
+ * code), and zero Stripe's range error under `param: amount`.
+ */
+const amountToCapture = new Field<number | undefined>((v, path) => {
+  const n = int().decodeValue(v, path) as number;
+  if (n < 0) throw errors.invalidRequest('Invalid non-negative integer', path);
+  if (n === 0) throw errors.integerOutOfRange('amount', 'greater than or equal to 1');
+  return n;
+});
+
 export const captureParams = {
   amount_details: unsupportedDetails,
-  amount_to_capture: int({ min: 1 }),
+  amount_to_capture: amountToCapture,
   application_fee_amount: connect,
   expand: expandParam(),
   final_capture: bool(),
