@@ -30,6 +30,8 @@ export const errors = {
   parameterInvalidInteger: (param: string, value: string) => invalid(400, `Invalid integer: ${value}`, 'parameter_invalid_integer', param),
   /** A v1 integer outside its range (recorded for a refund's `amount` of 0: "This value must be greater than or equal to 1."). */
   integerOutOfRange: (param: string, bound: string) => invalid(400, `This value must be ${bound}.`, 'parameter_invalid_integer', param),
+  // Recorded (2026-08-26.dahlia): no code, no param, Stripe's en dash.
+  invoicePrefixInvalid: () => invalid(400, 'Invoice number prefix must be 1\u201312 uppercase letters or numbers.'),
   parameterInvalidBoolean: (param: string, value: string) =>
     invalid(400, `Invalid boolean: ${value}`, 'parameter_invalid_boolean', param),
   parameterInvalidStringEmpty: (param: string) =>

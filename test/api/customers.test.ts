@@ -39,6 +39,28 @@ for (const engine of engines()) {
       assert.deepEqual(cleared.body.metadata, {});
     });
 
+    it("keeps a balance in the account's default currency and checks invoice_prefix as Stripe does", async () => {
+      const us = await s.newAccount();
+      const de = await s.newAccount({ country: 'DE' });
+      assert.equal((await us.stripe.customers.create({})).currency, null);
+      assert.equal((await us.stripe.customers.create({ balance: 0 })).currency, null);
+      assert.deepEqual(await us.stripe.customers.create({ balance: 500 }).then((c) => [c.balance, c.currency]), [500, 'usd']);
+      const later = await de.stripe.customers.create({});
+      assert.deepEqual(await de.stripe.customers.update(later.id, { balance: -250 }).then((c) => [c.balance, c.currency]), [-250, 'eur']);
+      assert.equal((await de.stripe.customers.update(later.id, { balance: 0 })).currency, 'eur', 'the currency stays once set');
+      assert.equal((await us.stripe.customers.create({ invoice_prefix: 'AB1' })).invoice_prefix, 'AB1');
+      assert.equal((await us.stripe.customers.create({ invoice_prefix: 'ABCDEFGHIJKL' })).invoice_prefix, 'ABCDEFGHIJKL');
+      assert.match((await us.stripe.customers.create({})).invoice_prefix ?? '', /^[A-Z0-9]{8}$/);
+      for (const bad of ['a', 'abc', 'AB_1', 'ABCDEFGHIJKLM']) {
+        const res = await raw(s.url, 'POST', '/v1/customers', { key: us.sk, form: `invoice_prefix=${bad}` });
+        assert.deepEqual([res.status, res.body.error], [400, { type: 'invalid_request_error', message: 'Invoice number prefix must be 1\u201312 uppercase letters or numbers.' }], bad);
+      }
+      const c = await us.stripe.customers.create({});
+      const update = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: us.sk, form: 'invoice_prefix=x' });
+      assert.equal(update.status, 400);
+      assert.equal((await us.stripe.customers.update(c.id, { invoice_prefix: 'ZZ9' })).invoice_prefix, 'ZZ9');
+    });
+
     it('rejects metadata over the limits', async () => {
       const many: Record<string, string> = {};
       for (let i = 0; i < 51; i++) many[`k${i}`] = 'v';

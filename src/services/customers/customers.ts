@@ -65,7 +65,8 @@ export async function createCustomer(ctx: CallContext, p: CreateCustomer): Promi
     address: normalizeAddress(p.address),
     balance: p.balance ?? 0,
     created: now,
-    currency: null,
+    // A balance is an amount in the account's default currency (recorded: a nonzero balance sets it).
+    currency: p.balance ? ctx.account.default_currency : null,
     customer_account: null,
     default_source: null,
     delinquent: false,
@@ -139,6 +140,7 @@ export async function updateCustomer(ctx: CallContext, id: string, p: UpdateCust
     const next: Stripe.Customer = { ...before };
     if (p.address !== undefined) next.address = normalizeAddress(p.address);
     if (p.balance !== undefined) next.balance = p.balance;
+    if (next.balance && next.currency === null) next.currency = ctx.account.default_currency;
     if (p.business_name !== undefined) setOptional(next, 'business_name', p.business_name);
     if (p.description !== undefined) next.description = p.description;
     if (p.email !== undefined) next.email = p.email;

@@ -1,4 +1,12 @@
-import { addressShape, arr, expandParam, int, listParams, metadata, obj, oneOf, str, type Infer } from '../../params.js';
+import { errors } from '../../../errors/catalogue.js';
+import { addressShape, arr, expandParam, Field, int, listParams, metadata, obj, oneOf, str, type Infer } from '../../params.js';
+
+/** Uppercase letters and digits (Stripe's wording, recorded at 2026-08-26.dahlia, says 1–12). */
+const invoicePrefix = new Field<string | null | undefined>((v, path) => {
+  const s = str().decodeValue(v, path) as string;
+  if (!/^[A-Z0-9]{1,12}$/.test(s)) throw errors.invoicePrefixInvalid();
+  return s;
+}).emptyable();
 
 const shipping = obj({
   address: obj(addressShape).required(),
@@ -20,7 +28,7 @@ const writable = {
   description: str({ max: 350 }).emptyable(),
   email: str({ max: 512 }).emptyable(),
   individual_name: str({ max: 150 }).emptyable(),
-  invoice_prefix: str({ max: 12 }).emptyable(),
+  invoice_prefix: invoicePrefix,
   invoice_settings: invoiceSettings,
   metadata: metadata(),
   name: str({ max: 256 }).emptyable(),
