@@ -84,7 +84,7 @@ for (const engine of engines()) {
       const ev = (await a.stripe.events.list({ type: 'refund.updated', limit: 5 })).data.find((e) => (e.data.object as Stripe.Refund).id === r.id)!;
       assert.deepEqual(ev.data.previous_attributes, { metadata: { note: null } });
       await assert.rejects(a.stripe.refunds.cancel(r.id), (e: Stripe.errors.StripeError) => e.statusCode === 400 && /requires_action/.test(e.message));
-      await assert.rejects(a.stripe.refunds.retrieve('re_nope'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.message === "No such refund: 're_nope'");
+      await assert.rejects(a.stripe.refunds.retrieve('re_nope'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.param === 'refund' && e.message === "No such refund: 're_nope'");
     });
 
     it('refuses refunds of uncaptured, failed, unknown or unnamed payments', async () => {

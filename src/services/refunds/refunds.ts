@@ -15,7 +15,8 @@ export type RefundRow = ObjectRow<Stripe.Refund, RefundInternal>;
 
 export async function requireRefund(t: Sql, ctx: CallContext, id: string): Promise<RefundRow> {
   const row = await getObject<Stripe.Refund, RefundInternal>(t, ctx.scope, 'refund', id);
-  if (!row) throw errors.resourceMissing('refund', id);
+  // `refund`, the path parameter of /v1/refunds/{refund} (recorded at 2026-08-26.dahlia).
+  if (!row) throw errors.resourceMissing('refund', id, 'refund');
   return row;
 }
 
