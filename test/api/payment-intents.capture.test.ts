@@ -56,7 +56,7 @@ for (const engine of engines()) {
     it('payment_method_options[amazon_pay][capture_method]=manual overrides an automatic top level; off-session authorizations too', async () => {
       const pi = await chargeOffSession(a.stripe, owner, pm, { capture_method: 'automatic', payment_method_options: { amazon_pay: { capture_method: 'manual' } } });
       assert.equal(pi.status, 'requires_capture');
-      assert.deepEqual(pi.payment_method_options, { amazon_pay: { capture_method: 'manual' } });
+      assert.deepEqual(pi.payment_method_options, { amazon_pay: { express_checkout_element_session_id: null, capture_method: 'manual' } });
       assert.equal(pi.amount_capturable, 1000);
       await assert.rejects(a.stripe.paymentIntents.capture(pi.id, { amount_to_capture: 1001 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'amount_too_large' && e.param === 'amount_to_capture');
       await assert.rejects(a.stripe.paymentIntents.capture(pi.id, { final_capture: false }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'final_capture');

@@ -64,7 +64,7 @@ for (const engine of engines()) {
         assert.deepEqual([pi.amount_received, pi.amount_capturable, pi.latest_charge], [0, 0, null]);
         assert.deepEqual([pi.setup_future_usage, pi.statement_descriptor, pi.capture_method], ['off_session', 'test_statement', 'automatic']);
         assert.deepEqual(pi.payment_method_types, ['amazon_pay']);
-        assert.deepEqual(pi.payment_method_options, { amazon_pay: {} });
+        assert.deepEqual(pi.payment_method_options, { amazon_pay: { express_checkout_element_session_id: null } });
         assert.equal(pi.automatic_payment_methods, null);
         assert.deepEqual([pi.amount_details, pi.transfer_data, pi.managed_payments], [{ tip: {} }, null, { enabled: false }]);
         assert.equal('customer' in owner ? pi.customer : pi.customer_account, 'customer' in owner ? owner.customer : owner.customer_account);
@@ -226,7 +226,7 @@ for (const engine of engines()) {
       const pi = await payAndSave(a.stripe, owner, 'authorize', { payment_method_options: { amazon_pay: { setup_future_usage: 'none' } } });
       assert.equal(pi.status, 'succeeded');
       assert.equal(pi.setup_future_usage, 'off_session');
-      assert.deepEqual(pi.payment_method_options, { amazon_pay: { setup_future_usage: 'none' } });
+      assert.deepEqual(pi.payment_method_options, { amazon_pay: { express_checkout_element_session_id: null, setup_future_usage: 'none' } });
       assert.equal((await a.stripe.paymentMethods.retrieve(pi.payment_method as string)).customer, null);
       assert.deepEqual((await a.stripe.customers.listPaymentMethods((owner as { customer: string }).customer)).data, []);
     });

@@ -80,10 +80,14 @@ function optionsFor(pi: Pick<Stripe.PaymentIntent, 'payment_method_options'>, ty
   return all[type] ?? {};
 }
 
-/** `payment_method_options`: a hash per offered type, echoing only the options that were set. */
+/**
+ * `payment_method_options`: a hash per offered type, echoing only the options that were set. Live
+ * PaymentIntents (2025–2026 bodies) also show Amazon Pay's `express_checkout_element_session_id`,
+ * null unless the Express Checkout Element made the payment; the SDK's types do not declare it yet.
+ */
 export function renderOptions(types: readonly string[], stored: Record<string, AmazonPayOptions>): Stripe.PaymentIntent.PaymentMethodOptions {
-  const out: Record<string, AmazonPayOptions> = {};
-  for (const t of types) out[t] = { ...(stored[t] ?? {}) };
+  const out: Record<string, AmazonPayOptions & { express_checkout_element_session_id?: null }> = {};
+  for (const t of types) out[t] = t === 'amazon_pay' ? { express_checkout_element_session_id: null, ...(stored[t] ?? {}) } : { ...(stored[t] ?? {}) };
   return out as Stripe.PaymentIntent.PaymentMethodOptions;
 }
 
