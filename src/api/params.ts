@@ -140,17 +140,23 @@ export function expandParam(): Field<string[] | undefined> {
 export function decodeObject<S extends Shape>(shape: S, v: FormValue, path: string, ignore?: readonly string[]): ObjectOf<S> {
   if (typeof v !== 'object' || Array.isArray(v)) throw errors.invalidHash(path);
   const out: Record<string, unknown> = {};
-  // Own keys only: `constructor` or `toString` are not parameters because an object literal has them.
-  const unknown = Object.keys(v).filter((key) => !Object.hasOwn(shape, key) && !ignore?.includes(key));
-  if (unknown.length) {
-    const [first, ...more] = unknown.map((key) => (path ? `${path}[${key}]` : key));
-    throw errors.parameterUnknown(first, ...more);
+  for (const key of Object.keys(v)) {
+    // Own keys only: `constructor` or `toString` are not parameters because an object literal has them.
+    if (!Object.hasOwn(shape, key) && !ignore?.includes(key)) throw unknownParameters(shape, v, path, ignore);
   }
   for (const [key, field] of Object.entries(shape)) {
     const value = field.parse((v as Record<string, FormValue>)[key], path ? `${path}[${key}]` : key);
     if (value !== undefined) out[key] = value;
   }
   return out as ObjectOf<S>;
+}
+
+/** Every unknown key at this level, named together (the first is the param). */
+function unknownParameters(shape: Shape, v: Record<string, FormValue>, path: string, ignore?: readonly string[]) {
+  const [first, ...more] = Object.keys(v)
+    .filter((key) => !Object.hasOwn(shape, key) && !ignore?.includes(key))
+    .map((key) => (path ? `${path}[${key}]` : key));
+  return errors.parameterUnknown(first, ...more);
 }
 
 /** Parameters any v1 endpoint accepts besides its own (transport-level ones are stripped earlier). */

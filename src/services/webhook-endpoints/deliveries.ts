@@ -64,7 +64,9 @@ function view(d: Delivery, attempts: Attempt[], type: string | null): DeliveryVi
     livemode: d.livemode,
     webhook_endpoint: d.endpointId,
     status: d.status,
-    attempt_count: d.attempts,
+    // Counted from the attempts shown, not the row's counter: on PostgreSQL the row and its attempts
+    // are two reads, and an attempt committed between them would be listed but not counted.
+    attempt_count: attempts.length,
     next_attempt_at: d.status === 'pending' ? secs(Math.max(d.nextAttemptAt, d.leaseUntil)) : null,
     api_version: d.apiVersion,
     attempts: attempts.map((a) => ({
