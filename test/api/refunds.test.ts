@@ -104,6 +104,11 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.refunds.create({ charge: (declined as { charge: string }).charge }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'charge' && e.message === nothingToRefund);
       await assert.rejects(a.stripe.refunds.create({ payment_intent: declinedIntent }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'payment_intent' && e.message === nothingToRefund);
       await assert.rejects(a.stripe.refunds.create({ payment_intent: 'pi_nope' }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'resource_missing' && e.param === 'payment_intent');
+      // Recorded at dahlia: an unknown charge is the charge's own 404.
+      await assert.rejects(
+        a.stripe.refunds.create({ charge: 'ch_missing0000000000000000' }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.param === 'id' && e.message === "No such charge: 'ch_missing0000000000000000'",
+      );
       const unnamed = await raw(s.url, 'POST', '/v1/refunds', { key: a.sk, form: 'amount=100' });
       assert.deepEqual(
         [unnamed.status, unnamed.body.error],

@@ -89,7 +89,8 @@ async function chargeToRefund(t: Sql, ctx: CallContext, p: CreateRefund): Promis
     charge = await requireCharge(t, ctx, pi.data.latest_charge, 'payment_intent');
     if (p.charge && p.charge !== charge.id) throw errors.chargeOfOtherPaymentIntent();
   } else {
-    charge = await requireCharge(t, ctx, p.charge!, 'charge');
+    // Recorded at 2026-08-26.dahlia: an unknown `charge` is the charge's own 404, naming `id`.
+    charge = await requireCharge(t, ctx, p.charge!);
   }
   if (charge.data.status !== 'succeeded') throw errors.refundNothingToRefund(String(charge.data.payment_intent), p.payment_intent ? 'payment_intent' : 'charge');
   if (!charge.data.captured) {
