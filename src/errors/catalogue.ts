@@ -130,6 +130,8 @@ export const errors = {
   },
   paymentMethodNotOwnedBy: (pmId: string, param: string) =>
     invalid(400, `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`, 'resource_missing', param),
+  // Recorded (2026-08-26.dahlia) for GET /v1/customers/:customer/payment_methods/:id of another customer's method.
+  paymentMethodOfAnotherCustomer: () => invalid(404, 'Invalid request', undefined, 'customer'),
   paymentMethodAlreadyAttached: () => invalid(400, 'The payment method you provided has already been attached to a customer.', undefined, 'customer'),
   paymentMethodNotAttached: () => invalid(400, 'The payment method you provided is not attached to a customer so detachment is impossible.'),
   paymentMethodUpdateNeedsCustomer: () => invalid(400, 'You must save this PaymentMethod to a customer before you can update it.'),

@@ -87,7 +87,10 @@ for (const engine of engines()) {
     });
 
     it('answers resource_missing for unknown ids and for other accounts', async () => {
-      await assert.rejects(a.stripe.paymentMethods.retrieve('pm_nope'), fails(404, (e) => e.code === 'resource_missing' && e.message === "No such PaymentMethod: 'pm_nope'"));
+      // `payment_method`: the path parameter of /v1/payment_methods/{payment_method} (recorded at dahlia).
+      await assert.rejects(a.stripe.paymentMethods.retrieve('pm_nope'), fails(404, (e) => e.code === 'resource_missing' && e.param === 'payment_method' && e.message === "No such PaymentMethod: 'pm_nope'"));
+      await assert.rejects(a.stripe.paymentMethods.update('pm_nope', { metadata: { a: 'b' } }), fails(404, (e) => e.param === 'payment_method'));
+      await assert.rejects(a.stripe.paymentMethods.detach('pm_nope'), fails(404, (e) => e.param === 'payment_method'));
       const pm = await a.stripe.paymentMethods.create({ type: 'amazon_pay' });
       const other = await s.newAccount();
       await assert.rejects(other.stripe.paymentMethods.retrieve(pm.id), fails(404));
@@ -177,8 +180,13 @@ for (const engine of engines()) {
       assert.ok(!(await b.stripe.paymentMethods.list({ customer: c.id })).data.some((p) => p.id === loose.id));
       const one = await b.stripe.customers.retrievePaymentMethod(c.id, ids[0]);
       assert.equal(one.id, ids[0]);
-      await assert.rejects(b.stripe.customers.retrievePaymentMethod(c.id, loose.id), fails(404, (e) => e.code === 'resource_missing'));
-      await assert.rejects(b.stripe.customers.listPaymentMethods('cus_missing'), fails(404, (e) => e.code === 'resource_missing'));
+      // Another customer's (or nobody's) method, and an unknown one, as recorded at dahlia.
+      await assert.rejects(b.stripe.customers.retrievePaymentMethod(c.id, loose.id), fails(404, (e) => e.code === undefined && e.param === 'customer' && e.message === 'Invalid request'));
+      await assert.rejects(b.stripe.customers.retrievePaymentMethod(c.id, 'pm_nope'), fails(404, (e) => e.code === 'resource_missing' && e.param === 'payment_method'));
+      await assert.rejects(b.stripe.customers.listPaymentMethods('cus_missing'), fails(404, (e) => e.code === 'resource_missing' && e.param === 'id'));
+      // Without a customer, Stripe lists Treasury's methods: none here, attached or not.
+      const ownerless = await b.stripe.paymentMethods.list({ limit: 100 });
+      assert.deepEqual([ownerless.data, ownerless.has_more, ownerless.url], [[], false, '/v1/payment_methods']);
     });
 
     it('detaches for good: payment_method.detached, not listed, never attachable again', async () => {

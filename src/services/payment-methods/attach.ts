@@ -10,9 +10,14 @@ import type { CallContext } from '../context.js';
 import type { PaymentMethodRow } from './create.js';
 import type { AttachPaymentMethod } from '../../api/v1/payment-methods/params.js';
 
-export async function requirePaymentMethod(t: Sql, ctx: CallContext, id: string, param = 'id'): Promise<PaymentMethodRow> {
+/**
+ * The PaymentMethod named by the URL (a 404 naming `payment_method`, the path parameter of
+ * /v1/payment_methods/{payment_method}, as recorded at 2026-08-26.dahlia), or by a request
+ * parameter `param` (a 400 naming it).
+ */
+export async function requirePaymentMethod(t: Sql, ctx: CallContext, id: string, param?: string): Promise<PaymentMethodRow> {
   const row = await getObject<Stripe.PaymentMethod, PaymentMethodInternal>(t, ctx.scope, 'payment_method', id);
-  if (!row) throw errors.resourceMissing('PaymentMethod', id, param, param === 'id' ? 404 : 400);
+  if (!row) throw param ? errors.resourceMissing('PaymentMethod', id, param, 400) : errors.resourceMissing('PaymentMethod', id, 'payment_method');
   return row;
 }
 

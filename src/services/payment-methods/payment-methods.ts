@@ -15,12 +15,17 @@ export async function retrievePaymentMethod(ctx: CallContext, id: string): Promi
   return (await requirePaymentMethod(ctx.deps.store.read, ctx, id)).data;
 }
 
-/** GET /v1/customers/:customer/payment_methods/:id: only the customer's own methods exist there. */
+/**
+ * GET /v1/customers/:customer/payment_methods/:id: only the customer's own methods exist there. As
+ * recorded at 2026-08-26.dahlia, an unknown method is the method's own 404, and another
+ * customer's a bare "Invalid request" 404 naming `customer`.
+ */
 export async function retrieveCustomerPaymentMethod(ctx: CallContext, customerId: string, id: string): Promise<Stripe.PaymentMethod> {
   const read = ctx.deps.store.read;
   if (!(await getObject(read, ctx.scope, 'customer', customerId))) throw errors.resourceMissing('customer', customerId);
   const row = await getObject<Stripe.PaymentMethod>(read, ctx.scope, 'payment_method', id);
-  if (!row || row.data.customer !== customerId) throw errors.resourceMissing('PaymentMethod', id);
+  if (!row) throw errors.resourceMissing('PaymentMethod', id, 'payment_method');
+  if (row.data.customer !== customerId) throw errors.paymentMethodOfAnotherCustomer();
   return row.data;
 }
 
@@ -55,6 +60,9 @@ export async function listPaymentMethods(
   checkExpandPaths('payment_method', p.expand, true);
   if (p.customer && p.customer_account) throw errors.parametersExclusive('customer', 'customer_account');
   if (p.starting_after && p.ending_before) throw errors.parametersExclusive('starting_after', 'ending_before');
+  // Without an owner Stripe lists Treasury's PaymentMethods (API reference, "List PaymentMethods"),
+  // which onfile has none of: an empty page, as recorded at 2026-08-26.dahlia.
+  if (!p.customer && !p.customer_account) return { object: 'list', data: [], has_more: false, url };
   const read = ctx.deps.store.read;
   // A customer named in the path is the resource itself (404, param id); as a filter it is a parameter (400).
   if (p.customer && opts.customerInPath) {
