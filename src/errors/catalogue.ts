@@ -153,6 +153,14 @@ export const errors = {
   invalidPageToken: () => invalid(400, 'Invalid page token: pass the next_page_url or previous_page_url of a previous list response unchanged.', 'invalid_fields', 'page'),
   // PaymentIntents, Charges, Refunds (issue 4). Stripe's wording where public error bodies quote it;
   // entries marked (unverified) are our best rendering.
+  /** Recorded for a PaymentIntent's amount of 0 (2026 error bodies); the two spaces are Stripe's. */
+  amountNotPositive: (param = 'amount') =>
+    invalid(
+      400,
+      'The amount must be greater than or equal to the minimum charge amount allowed for your account and the currency set (https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).  If you want to save a Payment Method for future use without an immediate payment, use a Setup Intent instead: https://docs.stripe.com/payments/setup-intents',
+      'parameter_invalid_integer',
+      param,
+    ),
   amountTooSmall: (minimum: string, currency: string, param = 'amount') =>
     invalid(400, `Amount must be at least ${minimum} ${currency}`, 'amount_too_small', param),
   amountTooLarge: (maximum: string, param = 'amount') => invalid(400, `Amount must be no more than ${maximum}`, 'amount_too_large', param),

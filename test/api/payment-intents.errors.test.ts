@@ -32,6 +32,11 @@ for (const engine of engines()) {
       assert.equal((await de.stripe.paymentIntents.create({ ...base, currency: 'jpy', amount: 50 })).currency, 'jpy');
       await assert.rejects(de.stripe.paymentIntents.create({ ...base, currency: 'gbp', amount: 29 }), bad('amount_too_small', 'amount', /£0\.30 gbp/));
       await assert.rejects(a.stripe.paymentIntents.create({ ...base, amount: -1 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'amount');
+      // Zero is not "too small" but Stripe's pointer to SetupIntents (recorded).
+      await assert.rejects(
+        a.stripe.paymentIntents.create({ ...base, amount: 0 }),
+        bad('parameter_invalid_integer', 'amount', /^The amount must be greater than or equal to the minimum charge amount allowed for your account and the currency set \(https:\/\/docs\.stripe\.com\/currencies#minimum-and-maximum-charge-amounts\)\. {2}If you want to save a Payment Method for future use without an immediate payment, use a Setup Intent instead: https:\/\/docs\.stripe\.com\/payments\/setup-intents$/),
+      );
       await assert.rejects(raw(s.url, 'POST', '/v1/payment_intents', { key: a.sk, form: 'amount=abc&currency=usd' }).then((r) => Promise.reject(r.body.error)), (e: { code: string; param: string }) => e.code === 'parameter_invalid_integer' && e.param === 'amount');
       const missing = await raw(s.url, 'POST', '/v1/payment_intents', { key: a.sk, form: 'currency=usd' });
       assert.deepEqual([missing.status, missing.body.error.code, missing.body.error.message], [400, 'parameter_missing', 'Missing required param: amount.']);

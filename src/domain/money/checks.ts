@@ -11,6 +11,7 @@ export function checkCurrency(currency: string, param = 'currency'): string {
 
 /** `amount_too_small` / `amount_too_large` with Stripe's wording (`Amount must be at least $0.50 usd`). */
 export function checkAmount(amount: number, currency: string, param = 'amount'): void {
+  if (amount <= 0) throw errors.amountNotPositive(param);
   const problem = amountProblem(amount, currency);
   if (!problem) return;
   switch (problem.kind) {
