@@ -183,9 +183,9 @@ export const errors = {
   /** (unverified wording) */
   mandateNotForPaymentMethod: (mandate: string, param = 'mandate') =>
     invalid(400, `The mandate ${mandate} cannot be used with this PaymentMethod: it belongs to another PaymentMethod or is no longer active.`, 'mandate_invalid', param),
-  /** (unverified wording) */
-  amountToCaptureTooLarge: (capturable: number) =>
-    invalid(400, `The amount_to_capture must be less than or equal to the PaymentIntent's amount_capturable (${capturable}).`, 'amount_too_large', 'amount_to_capture'),
+  /** Stripe's wording, as integrations quote it (the `param` is unverified). */
+  amountToCaptureTooLarge: () =>
+    invalid(400, 'The payment could not be captured because the requested capture amount is greater than the amount you can capture for this charge. Contact us via https://support.stripe.com/contact/ for help.', 'amount_too_large', 'amount_to_capture'),
   /** (unverified wording) */
   // Stripe's words for a request naming another account from an account that is no Connect platform.
   notAConnectPlatform: (account: string) =>

@@ -58,7 +58,15 @@ for (const engine of engines()) {
       assert.equal(pi.status, 'requires_capture');
       assert.deepEqual(pi.payment_method_options, { amazon_pay: { express_checkout_element_session_id: null, capture_method: 'manual' } });
       assert.equal(pi.amount_capturable, 1000);
-      await assert.rejects(a.stripe.paymentIntents.capture(pi.id, { amount_to_capture: 1001 }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'amount_too_large' && e.param === 'amount_to_capture');
+      await assert.rejects(
+        a.stripe.paymentIntents.capture(pi.id, { amount_to_capture: 1001 }),
+        (e: Stripe.errors.StripeError) =>
+          e.statusCode === 400 &&
+          e.code === 'amount_too_large' &&
+          e.param === 'amount_to_capture' &&
+          e.message === 'The payment could not be captured because the requested capture amount is greater than the amount you can capture for this charge. Contact us via https://support.stripe.com/contact/ for help.' &&
+          (e.raw as { payment_intent?: { id: string } }).payment_intent?.id === pi.id,
+      );
       await assert.rejects(a.stripe.paymentIntents.capture(pi.id, { final_capture: false }), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'final_capture');
       const full = await a.stripe.paymentIntents.capture(pi.id);
       assert.equal(full.amount_received, 1000);

@@ -28,7 +28,7 @@ export async function capturePaymentIntent(ctx: CallContext, id: string, p: Capt
     if (p.final_capture === false) throw errors.parameterNotSupported('final_capture', 'multicapture is not available for Amazon Pay; capture once, the remainder is released.');
     const capturable = row.data.amount_capturable;
     const amount = p.amount_to_capture ?? capturable;
-    if (amount > capturable) throw errors.amountToCaptureTooLarge(capturable);
+    if (amount > capturable) throw errors.amountToCaptureTooLarge();
     const d = draftOf(row);
     if (p.metadata !== undefined) d.data.metadata = applyMetadata(row.data.metadata, p.metadata);
     applyDescriptors(d, p);
