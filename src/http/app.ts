@@ -367,6 +367,7 @@ async function recoveredObject(ctx: CallContext, objectType: string, id: string,
 export type { FormValue };
 
 function hasEmptyPathSegment(params: unknown): boolean {
-  for (const [name, value] of Object.entries(params as Record<string, string>)) if (value === '' && name !== '*') return true;
+  const named = params as Record<string, string>;
+  for (const name in named) if (named[name] === '' && name !== '*') return true;
   return false;
 }
