@@ -18,10 +18,10 @@ export const errors = {
         ? `Unrecognized request URL (${method}: ${url}). If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`
         : `Unrecognized request URL (${method}: ${url}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
     ),
-  /** Several at once are named together, the first as `param` (Stripe: "Received unknown parameters: amount, currency"). */
   /** Recorded for PaymentIntents (a 2026 error body); SetupIntents by analogy. */
   clientSecretAsIntentId: (noun: 'PaymentIntent' | 'SetupIntent') =>
     invalid(404, `You passed a string that looks like a client secret as the ${noun} ID, but you must provide a valid ${noun} ID. Please use the value in the \`id\` field of the ${noun}.`, undefined, 'intent'),
+  /** Several at once are named together, the first as `param` (Stripe: "Received unknown parameters: amount, currency"). */
   parameterUnknown: (param: string, ...more: string[]) =>
     invalid(400, more.length ? `Received unknown parameters: ${[param, ...more].join(', ')}` : `Received unknown parameter: ${param}`, 'parameter_unknown', param),
   parameterMissing: (param: string) => invalid(400, `Missing required param: ${param}.`, 'parameter_missing', param),
@@ -115,8 +115,10 @@ export const errors = {
   attachDuringPaymentMethodCreation: () =>
     invalid(400, 'You cannot attach a PaymentMethod to a Customer during PaymentMethod creation. Please instead create the PaymentMethod and then attach it using the attachment method of the PaymentMethods API.', undefined, 'customer'),
   /** Recorded for a PaymentIntent of another customer (no code); SetupIntents and Accounts v2 owners by analogy. */
-  paymentMethodOfOtherOwner: (pmId: string, owner: string, param: string) =>
-    invalid(400, `The PaymentMethod ${pmId} does not belong to the ${owner.startsWith('acct_') ? 'Account' : 'Customer'} you supplied ${owner}. Please use this PaymentMethod with the ${owner.startsWith('acct_') ? 'Account' : 'Customer'} that it belongs to instead.`, undefined, param),
+  paymentMethodOfOtherOwner: (pmId: string, owner: string, param: string) => {
+    const noun = owner.startsWith('acct_') ? 'Account' : 'Customer';
+    return invalid(400, `The PaymentMethod ${pmId} does not belong to the ${noun} you supplied ${owner}. Please use this PaymentMethod with the ${noun} that it belongs to instead.`, undefined, param);
+  },
   /**
    * An intent without a customer given a customer's PaymentMethod. Recorded at 2026-08-26.dahlia,
    * each intent type its own way: a PaymentIntent's is `parameter_missing` under `param: source`, a

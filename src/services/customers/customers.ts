@@ -139,8 +139,10 @@ export async function updateCustomer(ctx: CallContext, id: string, p: UpdateCust
     const before = row.data;
     const next: Stripe.Customer = { ...before };
     if (p.address !== undefined) next.address = normalizeAddress(p.address);
-    if (p.balance !== undefined) next.balance = p.balance;
-    if (next.balance && next.currency === null) next.currency = ctx.account.default_currency;
+    if (p.balance !== undefined) {
+      next.balance = p.balance;
+      if (p.balance && next.currency === null) next.currency = ctx.account.default_currency;
+    }
     if (p.business_name !== undefined) setOptional(next, 'business_name', p.business_name);
     if (p.description !== undefined) next.description = p.description;
     if (p.email !== undefined) next.email = p.email;

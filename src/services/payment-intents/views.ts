@@ -2,9 +2,8 @@ import type Stripe from 'stripe';
 import { errors } from '../../errors/catalogue.js';
 import { ApiError } from '../../errors/api-error.js';
 import { clientView } from '../../domain/payment-intents/payment-intent.js';
-import { forVersion } from '../intents/intent-view.js';
+import { forVersion, withIntentInError } from '../intents/intent-view.js';
 import type { CallContext } from '../context.js';
-import { findPaymentIntent } from './rows.js';
 
 /**
  * The intent as this caller may see it, at the request's API version: whole for a secret key, the
@@ -15,18 +14,9 @@ export function viewFor(ctx: CallContext, pi: Stripe.PaymentIntent): Stripe.Paym
   return (ctx.keyKind === 'publishable' ? clientView(versioned) : versioned) as Stripe.PaymentIntent;
 }
 
-/**
- * Stripe puts the PaymentIntent in an error "returned on a request involving a PaymentIntent"
- * (API reference, Errors), a refused parameter's too. Added here to an error that has not got it,
- * as the intent is after the failed request; a publishable key sees it only with the intent's
- * client secret.
- */
-export async function withPaymentIntentInError(ctx: CallContext, id: string, clientSecret: unknown, error: ApiError): Promise<ApiError> {
-  if (error.status >= 500 || 'payment_intent' in error.extra) return error;
-  const row = await findPaymentIntent(ctx.deps.store.read, ctx, id);
-  if (!row || (ctx.keyKind === 'publishable' && clientSecret !== row.data.client_secret)) return error;
-  return error.withExtra({ payment_intent: viewFor(ctx, row.data) });
-}
+/** The PaymentIntent inside an error of a request on it (intents/intent-view.ts). */
+export const withPaymentIntentInError = (ctx: CallContext, id: string, clientSecret: unknown, error: ApiError): Promise<ApiError> =>
+  withIntentInError(ctx, 'payment_intent', id, clientSecret, error, viewFor);
 
 /** `payment_intent_unexpected_state`, with the intent inside the error as Stripe includes it. */
 export function unexpectedState(ctx: CallContext, message: string, pi: Stripe.PaymentIntent, param?: string): ApiError {

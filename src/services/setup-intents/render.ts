@@ -1,9 +1,8 @@
 import type Stripe from 'stripe';
 import { expandObject } from '../../api/render.js';
-import { checkIntentExpand, forVersion, hideExpandedPaymentMethodMetadata } from '../intents/intent-view.js';
+import { checkIntentExpand, forVersion, hideExpandedPaymentMethodMetadata, withIntentInError } from '../intents/intent-view.js';
 import type { CallContext } from '../context.js';
 import type { ApiError } from '../../errors/api-error.js';
-import { getObject } from '../../storage/repos/objects.js';
 
 export { forVersion };
 
@@ -44,14 +43,6 @@ export async function renderSetupIntent(ctx: CallContext, si: Stripe.SetupIntent
   return hideExpandedPaymentMethodMetadata(ctx, await expandObject(ctx, 'setup_intent', visibleTo(ctx, si), expand));
 }
 
-/**
- * Stripe puts the SetupIntent in an error "returned on a request involving a SetupIntent" (API
- * reference, Errors), a refused parameter's too. Added here to an error that has not got it, as the
- * intent is after the failed request; a publishable key sees it only with the intent's client secret.
- */
-export async function withSetupIntentInError(ctx: CallContext, id: string, clientSecret: unknown, error: ApiError): Promise<ApiError> {
-  if (error.status >= 500 || 'setup_intent' in error.extra) return error;
-  const row = await getObject<Stripe.SetupIntent>(ctx.deps.store.read, ctx.scope, 'setup_intent', id);
-  if (!row || (ctx.keyKind === 'publishable' && clientSecret !== row.data.client_secret)) return error;
-  return error.withExtra({ setup_intent: visibleTo(ctx, row.data) });
-}
+/** The SetupIntent inside an error of a request on it (intents/intent-view.ts). */
+export const withSetupIntentInError = (ctx: CallContext, id: string, clientSecret: unknown, error: ApiError): Promise<ApiError> =>
+  withIntentInError(ctx, 'setup_intent', id, clientSecret, error, visibleTo);
