@@ -220,7 +220,8 @@ export const errors = {
     ),
   /** (unverified wording) */
   refundWindowPassed: (chargeId: string) => invalid(400, `Charge ${chargeId} is more than 90 days old and can no longer be refunded.`, 'charge_not_refundable', 'charge'),
-  refundNotCancelable: (status: string) => invalid(400, `You can only cancel a refund that has a status of requires_action. This refund has a status of ${status}.`, 'refund_not_cancelable'),
+  /** Recorded (2026-08-26.dahlia) for a succeeded refund: no code, no param. */
+  refundNotCancelable: () => invalid(400, 'Canceling this refund is unsupported.'),
   /** (unverified wording) */
   chargeOfOtherPaymentIntent: () => invalid(400, 'The charge and payment_intent you provided do not belong to each other.', undefined, 'charge'),
   internal: () =>
@@ -234,7 +235,8 @@ export function maskKey(key: string): string {
   return head + '*'.repeat(Math.max(0, key.length - head.length - 4)) + key.slice(-4);
 }
 
+/** Stripe's list of allowed values: "a or b", "a, b, or c" (recorded with the serial comma). */
 function joinOr(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+  if (items.length <= 2) return items.join(' or ');
+  return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
 }

@@ -83,7 +83,13 @@ for (const engine of engines()) {
       assert.deepEqual(u.metadata, { note: 'late delivery' });
       const ev = (await a.stripe.events.list({ type: 'refund.updated', limit: 5 })).data.find((e) => (e.data.object as Stripe.Refund).id === r.id)!;
       assert.deepEqual(ev.data.previous_attributes, { metadata: { note: null } });
-      await assert.rejects(a.stripe.refunds.cancel(r.id), (e: Stripe.errors.StripeError) => e.statusCode === 400 && /requires_action/.test(e.message));
+      // Recorded against Stripe for a succeeded refund: no code, no param.
+      await assert.rejects(a.stripe.refunds.cancel(r.id), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.message === 'Canceling this refund is unsupported.' && e.code === undefined && e.param === undefined);
+      // A refund's `reason` is one of three at create (Stripe's list wording, serial comma).
+      await assert.rejects(
+        a.stripe.refunds.create({ payment_intent: pi.id, amount: 1, reason: 'expired_uncaptured_charge' as 'duplicate' }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'reason' && e.code === undefined && e.message === 'Invalid reason: must be one of duplicate, fraudulent, or requested_by_customer',
+      );
       await assert.rejects(a.stripe.refunds.retrieve('re_nope'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.param === 'refund' && e.message === "No such refund: 're_nope'");
     });
 

@@ -53,6 +53,11 @@ for (const engine of engines()) {
       await expect400('/v1/customers', 'invoice_settings[custom_fields][0][name]=a', { code: 'parameter_missing', param: 'invoice_settings[custom_fields][0][value]' });
     });
 
+    it("names an enum's allowed values as Stripe does: 'a or b', 'a, b, or c'", async () => {
+      await expect400('/v1/setup_intents', 'usage=sometimes', { param: 'usage', message: 'Invalid usage: must be one of off_session or on_session' });
+      await expect400('/v1/customers', 'tax_exempt=maybe', { param: 'tax_exempt', message: 'Invalid tax_exempt: must be one of none, exempt, or reverse' });
+    });
+
     it('parameter_invalid_integer and parameter_invalid_empty', async () => {
       await expect400('/v1/customers', 'balance=abc', { code: 'parameter_invalid_integer', param: 'balance', message: 'Invalid integer: abc' });
       await expect400('/v1/customers', 'balance=1.5', { code: 'parameter_invalid_integer', param: 'balance' });
@@ -77,7 +82,7 @@ for (const engine of engines()) {
 
     it('enums, booleans, arrays and hashes of the wrong kind', async () => {
       const e = await expect400('/v1/customers', 'tax_exempt=sometimes', { param: 'tax_exempt' });
-      assert.match(e.message, /none, exempt or reverse/);
+      assert.match(e.message, /none, exempt, or reverse/);
       await expect400('/v1/customers', 'preferred_locales=en', { param: 'preferred_locales' });
       await expect400('/v1/customers', 'address=Paris', { param: 'address' });
       await expect400('/v1/customers', 'name[first]=Jenny', { param: 'name' });

@@ -43,7 +43,7 @@ export async function updateRefund(ctx: CallContext, id: string, p: UpdateRefund
  */
 export async function cancelRefund(ctx: CallContext, id: string): Promise<Stripe.Refund> {
   const row = await requireRefund(ctx.deps.store.read, ctx, id);
-  if (!canRefund(row.data.status as RefundStatus, 'cancel')) throw errors.refundNotCancelable(String(row.data.status));
+  if (!canRefund(row.data.status as RefundStatus, 'cancel')) throw errors.refundNotCancelable();
   return row.data;
 }
 
