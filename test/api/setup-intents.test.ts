@@ -368,6 +368,11 @@ for (const engine of engines()) {
         fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot confirm this SetupIntent because it has been canceled.'),
       );
       await assert.rejects(a.stripe.setupIntents.cancel(empty.id), fails(400, (e) => e.code === 'setup_intent_unexpected_state' && e.message === 'You cannot cancel this SetupIntent because it is already canceled.'));
+      // Without a payment method, that is what a confirmation is refused for, whatever the status (recorded).
+      await assert.rejects(
+        a.stripe.setupIntents.confirm(empty.id, { return_url: RETURN_URL }),
+        fails(400, (e) => e.code === 'setup_intent_unexpected_state' && /^You cannot confirm this SetupIntent because it's missing a payment method\./.test(e.message)),
+      );
     });
 
     it("refuses another customer's PaymentMethod with Stripe's recorded wordings, the intent inside once it exists", async () => {

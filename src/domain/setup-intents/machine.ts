@@ -43,7 +43,8 @@ export type TransitionResult = { ok: true; to: SetupIntentStatus } | { ok: false
 /** Where `trigger` leads from `status`, or Stripe's wording for why it may not happen. */
 export function transition(status: SetupIntentStatus, trigger: SetupIntentTrigger, opts: { hasPaymentMethod?: boolean } = {}): TransitionResult {
   const rule = TRANSITIONS[trigger];
-  if (!rule.from.includes(status)) return { ok: false, message: wrongStateMessage(status, trigger, rule.from) };
+  // Recorded at 2026-08-26.dahlia: a confirmation without a payment method is refused for that before
+  // its status is looked at (a canceled SetupIntent without one answers this, not "has been canceled").
   if (trigger === 'confirm' && !opts.hasPaymentMethod) {
     return {
       ok: false,
@@ -51,6 +52,7 @@ export function transition(status: SetupIntentStatus, trigger: SetupIntentTrigge
         "You cannot confirm this SetupIntent because it's missing a payment method. You can either update the SetupIntent with a payment method and then confirm it again, or confirm it again directly with a payment method or ConfirmationToken.",
     };
   }
+  if (!rule.from.includes(status)) return { ok: false, message: wrongStateMessage(status, trigger, rule.from) };
   return { ok: true, to: rule.to === 'unchanged' ? status : rule.to };
 }
 
