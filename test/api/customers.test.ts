@@ -35,6 +35,10 @@ for (const engine of engines()) {
       assert.deepEqual(u.metadata, { b: '2', c: '3' });
       assert.equal(u.address?.city, 'Paris');
       assert.equal(u.address?.line1, null);
+      // An address merges per field; an empty string clears one field, or the whole address.
+      const moved = await s.stripe.customers.update(c.id, { address: { line1: '1 Rue de Rivoli', city: '' } });
+      assert.deepEqual(moved.address, { city: null, country: 'FR', line1: '1 Rue de Rivoli', line2: null, postal_code: null, state: null });
+      assert.deepEqual((await s.stripe.customers.update(c.id, { address: '' })).address, null);
       const cleared = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: s.sk, form: 'metadata=' });
       assert.deepEqual(cleared.body.metadata, {});
     });

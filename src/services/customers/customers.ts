@@ -138,7 +138,9 @@ export async function updateCustomer(ctx: CallContext, id: string, p: UpdateCust
     const row = await requireCustomer(t, ctx, id);
     const before = row.data;
     const next: Stripe.Customer = { ...before };
-    if (p.address !== undefined) next.address = normalizeAddress(p.address);
+    // Like every hash an update takes (invoice_settings, a PaymentMethod's billing_details), an address
+    // merges per field: what is not sent stays, `address[line2]=` clears one field, `address=` all.
+    if (p.address !== undefined) next.address = p.address === null ? null : normalizeAddress({ ...(before.address ?? {}), ...p.address });
     if (p.balance !== undefined) {
       next.balance = p.balance;
       if (p.balance && next.currency === null) next.currency = ctx.account.default_currency;
