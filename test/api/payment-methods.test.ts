@@ -187,6 +187,10 @@ for (const engine of engines()) {
       // Without a customer, Stripe lists Treasury's methods: none here, attached or not.
       const ownerless = await b.stripe.paymentMethods.list({ limit: 100 });
       assert.deepEqual([ownerless.data, ownerless.has_more, ownerless.url], [[], false, '/v1/payment_methods']);
+      // Its cursors are still looked up (a known one gives the same empty page).
+      assert.deepEqual((await b.stripe.paymentMethods.list({ starting_after: loose.id })).data, []);
+      await assert.rejects(b.stripe.paymentMethods.list({ starting_after: 'pm_nope' }), fails(400, (e) => e.code === 'resource_missing' && e.param === 'starting_after'));
+      await assert.rejects(b.stripe.paymentMethods.list({ ending_before: 'pm_nope' }), fails(400, (e) => e.code === 'resource_missing' && e.param === 'ending_before'));
     });
 
     it('detaches for good: payment_method.detached, not listed, never attachable again', async () => {
