@@ -222,6 +222,24 @@ export const errors = {
   refundWindowPassed: (chargeId: string) => invalid(400, `Charge ${chargeId} is more than 90 days old and can no longer be refunded.`, 'charge_not_refundable', 'charge'),
   /** Recorded (2026-08-26.dahlia) for a succeeded refund: no code, no param. */
   refundNotCancelable: () => invalid(400, 'Canceling this refund is unsupported.'),
+  // The legacy Charges API, as Stripe answers an account that takes payments with PaymentIntents
+  // (recorded at 2026-08-26.dahlia).
+  chargeCardTokensEndOfLife: () =>
+    invalid(
+      400,
+      'Card Token usage on the Customers API and Charges API has reached end of life. In order to continue processing your payments, you will need to use the Payment Intents and Payment Methods API. Read more about what you should do here: https://docs.stripe.com/payments/payment-methods/integration-options. If you need to continue to use Card Tokens on the Customers and Charges API, enable this functionality in your API policies settings: https://dashboard.stripe.com/settings/developers/api-policies',
+    ),
+  chargeCustomerHasPaymentMethod: () =>
+    new ApiError(402, 'card_error', "This Customer doesn't have any legacy saved payment details, but does have a Payment Method attached. Use a Payment Intent instead of creating a Charge: https://stripe.com/docs/payments/payment-intents/migration", 'missing', 'card'),
+  chargeCustomerHasNoPaymentDetails: () =>
+    new ApiError(402, 'card_error', "This Customer doesn't have any saved payment details. Attach a legacy Token, Card, Bank Account, or Source to this Customer and then try this request again, or use Payment Intents and Payment Methods instead.", 'missing', 'card'),
+  chargeNeedsSourceOrCustomer: () => invalid(400, 'Must provide source or customer.', 'parameter_missing'),
+  chargeAlreadyCaptured: (chargeId: string) => invalid(400, `Charge ${chargeId} has already been captured.`, 'charge_already_captured'),
+  chargeCapturedThroughPaymentIntent: (paymentIntent: string) =>
+    invalid(
+      400,
+      `This uncaptured Charge was created by a PaymentIntent (${paymentIntent}). You must capture the PaymentIntent instead. For more information, see https://stripe.com/docs/payments/place-a-hold-on-a-payment-method`,
+    ),
   /** (unverified wording) */
   chargeOfOtherPaymentIntent: () => invalid(400, 'The charge and payment_intent you provided do not belong to each other.', undefined, 'charge'),
   internal: () =>

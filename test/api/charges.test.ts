@@ -157,5 +157,36 @@ for (const engine of engines()) {
       const pk = await raw(s.url, 'GET', `/v1/charges/${ch}?key=${a.pk}`);
       assert.equal(pk.status, 403);
     });
+
+    it("answers the legacy charge writes as Stripe does an account on PaymentIntents (recorded wordings)", async () => {
+      const charge = (status: number, check: (e: Stripe.errors.StripeError) => boolean) => (e: Stripe.errors.StripeError) => e.statusCode === status && check(e);
+      const withMethod = (owner as { customer: string }).customer;
+      const without = await a.stripe.customers.create({});
+      // Creating a charge: with a card token, for a customer (with or without a PaymentMethod), or neither.
+      await assert.rejects(a.stripe.charges.create({ amount: 500, currency: 'usd', source: 'tok_visa' }), charge(400, (e) => e.type === 'StripeInvalidRequestError' && e.code === undefined && e.message.startsWith('Card Token usage on the Customers API and Charges API has reached end of life.')));
+      await assert.rejects(
+        a.stripe.charges.create({ amount: 500, currency: 'usd', customer: withMethod }),
+        charge(402, (e) => e.type === 'StripeCardError' && e.code === 'missing' && e.param === 'card' && e.message === "This Customer doesn't have any legacy saved payment details, but does have a Payment Method attached. Use a Payment Intent instead of creating a Charge: https://stripe.com/docs/payments/payment-intents/migration"),
+      );
+      await assert.rejects(
+        a.stripe.charges.create({ amount: 500, currency: 'usd', customer: without.id }),
+        charge(402, (e) => e.code === 'missing' && e.message.startsWith("This Customer doesn't have any saved payment details.")),
+      );
+      await assert.rejects(a.stripe.charges.create({ amount: 500, currency: 'usd', customer: 'cus_nope' }), charge(400, (e) => e.code === 'resource_missing' && e.param === 'customer'));
+      await assert.rejects(a.stripe.charges.create({ amount: 500, currency: 'usd' }), charge(400, (e) => e.code === 'parameter_missing' && e.param === undefined && e.message === 'Must provide source or customer.'));
+      await assert.rejects(a.stripe.charges.create({ currency: 'usd' } as Stripe.ChargeCreateParams), charge(400, (e) => e.code === 'parameter_missing' && e.param === 'amount'));
+      await assert.rejects(a.stripe.charges.create({ amount: 500, currency: 'usd', nope: 1 } as Stripe.ChargeCreateParams), charge(400, (e) => e.code === 'parameter_unknown'));
+      // Capturing one: through its PaymentIntent.
+      const held = await chargeOffSession(a.stripe, owner, pm, { amount: 700, capture_method: 'manual' });
+      await assert.rejects(
+        a.stripe.charges.capture(held.latest_charge as string),
+        charge(400, (e) => e.code === undefined && e.message === `This uncaptured Charge was created by a PaymentIntent (${held.id}). You must capture the PaymentIntent instead. For more information, see https://stripe.com/docs/payments/place-a-hold-on-a-payment-method`),
+      );
+      assert.equal((await a.stripe.paymentIntents.capture(held.id)).status, 'succeeded');
+      await assert.rejects(a.stripe.charges.capture(held.latest_charge as string, { amount: 100 }), charge(400, (e) => e.code === 'charge_already_captured' && e.message === `Charge ${held.latest_charge as string} has already been captured.`));
+      await assert.rejects(a.stripe.charges.capture('ch_nope'), charge(404, (e) => e.code === 'resource_missing' && e.param === 'id'));
+      // Nothing was written by any of them.
+      assert.equal((await a.stripe.charges.list({ customer: without.id })).data.length, 0);
+    });
   });
 }

@@ -4,7 +4,8 @@ import { decodeParams } from '../../params.js';
 import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
 import { listCharges, retrieveCharge, updateCharge } from '../../../services/charges/charges.js';
 import { listRefunds } from '../../../services/refunds/refunds.js';
-import { listChargeParams, retrieveChargeParams, updateChargeParams } from './params.js';
+import { captureLegacyCharge, createLegacyCharge } from '../../../services/charges/legacy.js';
+import { captureChargeParams, createChargeParams, listChargeParams, retrieveChargeParams, updateChargeParams } from './params.js';
 import { listRefundParams } from '../refunds/params.js';
 
 registerResource({
@@ -81,5 +82,19 @@ export const chargeRoutes: RouteDef[] = [
     method: 'GET',
     path: '/v1/charges',
     handler: async ({ ctx, params }) => listCharges(ctx, decodeParams(listChargeParams, params)),
+  },
+  // The legacy writes, refused as Stripe refuses them to an account on PaymentIntents.
+  {
+    method: 'POST',
+    path: '/v1/charges',
+    handler: async ({ ctx, params }) => createLegacyCharge(ctx, decodeParams(createChargeParams, params)),
+  },
+  {
+    method: 'POST',
+    path: '/v1/charges/:id/capture',
+    handler: async ({ ctx, params, pathParams }) => {
+      decodeParams(captureChargeParams, params);
+      return captureLegacyCharge(ctx, pathParams.id);
+    },
   },
 ];
