@@ -159,6 +159,16 @@ function unknownParameters(shape: Shape, v: Record<string, FormValue>, path: str
   return errors.parameterUnknown(first, ...more);
 }
 
+/**
+ * A documented parameter onfile does not emulate (Connect, Radar, …): refused with a clear error
+ * naming it, instead of `parameter_unknown`.
+ */
+export function notSupported(why: string): Field<never> {
+  return new Field<never>((_v, path) => {
+    throw errors.parameterNotSupported(path, why);
+  });
+}
+
 /** Parameters any v1 endpoint accepts besides its own (transport-level ones are stripped earlier). */
 export const commonParams = { expand: expandParam() };
 

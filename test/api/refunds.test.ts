@@ -85,6 +85,11 @@ for (const engine of engines()) {
       assert.deepEqual(ev.data.previous_attributes, { metadata: { note: null } });
       // Recorded against Stripe for a succeeded refund: no code, no param.
       await assert.rejects(a.stripe.refunds.cancel(r.id), (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.message === 'Canceling this refund is unsupported.' && e.code === undefined && e.param === undefined);
+      // Documented parameters onfile does not emulate are named, not called unknown.
+      await assert.rejects(
+        a.stripe.refunds.create({ payment_intent: pi.id, amount: 1, origin: 'customer_balance' }),
+        (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.param === 'origin' && e.code === undefined && /not emulated/.test(e.message),
+      );
       // A refund's `reason` is one of three at create (Stripe's list wording, serial comma).
       await assert.rejects(
         a.stripe.refunds.create({ payment_intent: pi.id, amount: 1, reason: 'expired_uncaptured_charge' as 'duplicate' }),

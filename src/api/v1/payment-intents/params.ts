@@ -1,18 +1,11 @@
 import { errors } from '../../../errors/catalogue.js';
-import { addressShape, arr, bool, expandParam, Field, int, listParams, metadata, obj, oneOf, str, type Infer } from '../../params.js';
+import { addressShape, arr, bool, expandParam, Field, int, listParams, metadata, notSupported, obj, oneOf, str, type Infer } from '../../params.js';
 import { BROWSER_TOP_FIELDS, paymentMethodData } from '../payment-methods/params.js';
 // mandate_data is the same hash on SetupIntents and PaymentIntents: one decoder.
 import { mandateData, type MandateDataParam } from '../setup-intents/params.js';
 
-/**
- * PaymentIntent parameters (https://docs.stripe.com/api/payment_intents). Documented parameters
- * onfile does not emulate (Connect, Radar, amount details…) are decoded so that they get a clear
- * error instead of `parameter_unknown`.
- */
-const notSupported = (why: string) =>
-  new Field<never>((_v, path) => {
-    throw errors.parameterNotSupported(path, why);
-  });
+// PaymentIntent parameters (https://docs.stripe.com/api/payment_intents). Documented parameters
+// onfile does not emulate (Connect, Radar, amount details…) get a clear error (`notSupported`).
 
 /** `off_session`: a boolean, or `one_off` / `recurring` (https://docs.stripe.com/api/payment_intents/confirm#confirm_payment_intent-off_session). */
 const offSession = () =>

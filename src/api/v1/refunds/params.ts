@@ -1,10 +1,5 @@
-import { errors } from '../../../errors/catalogue.js';
-import { expandParam, Field, int, listParams, metadata, oneOf, str, type Infer } from '../../params.js';
+import { expandParam, int, listParams, metadata, notSupported, oneOf, str, type Infer } from '../../params.js';
 
-const notSupported = (why: string) =>
-  new Field<never>((_v, path) => {
-    throw errors.parameterNotSupported(path, why);
-  });
 const balanceRefunds = notSupported('refunds to a customer balance are not emulated; refund a charge or payment_intent.');
 const connect = notSupported('Connect (application fees, transfers) is not emulated.');
 
