@@ -1,4 +1,5 @@
 import { ApiError } from './api-error.js';
+import { orList } from '../lib/words.js';
 
 // One catalogue of the errors onfile emits, with Stripe's wording where it is documented.
 const invalid = (status: number, message: string, code?: string, param?: string, extra?: Record<string, unknown>) =>
@@ -38,7 +39,7 @@ export const errors = {
     invalid(400, `Invalid string: must be a non-empty string for ${param}`, 'parameter_invalid_string_empty', param),
   invalidString: (param: string, detail: string) => invalid(400, `Invalid ${param}: ${detail}`, undefined, param),
   invalidEnum: (param: string, allowed: readonly string[]) =>
-    invalid(400, `Invalid ${param}: must be one of ${joinOr(allowed)}`, undefined, param),
+    invalid(400, `Invalid ${param}: must be one of ${orList(allowed)}`, undefined, param),
   invalidHash: (param: string) => invalid(400, `Invalid object`, 'parameter_invalid_hash', param),
   invalidArray: (param: string) => invalid(400, `Invalid array`, 'parameter_invalid_array', param),
   stringTooLong: (param: string, max: number) =>
@@ -251,10 +252,4 @@ export function maskKey(key: string): string {
   const m = /^(sk|pk|rk)_(test|live)_/.exec(key);
   const head = m ? m[0] : '';
   return head + '*'.repeat(Math.max(0, key.length - head.length - 4)) + key.slice(-4);
-}
-
-/** Stripe's list of allowed values: "a or b", "a, b, or c" (recorded with the serial comma). */
-function joinOr(items: readonly string[]): string {
-  if (items.length <= 2) return items.join(' or ');
-  return `${items.slice(0, -1).join(', ')}, or ${items[items.length - 1]}`;
 }

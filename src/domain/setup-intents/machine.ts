@@ -1,3 +1,5 @@
+import { orList } from '../../lib/words.js';
+
 /**
  * The SetupIntent state machine (https://docs.stripe.com/payments/setupintents/lifecycle,
  * flows.md §2) as one allow-list: each trigger names the statuses it may start from and where it
@@ -74,11 +76,6 @@ function wrongStateMessage(status: SetupIntentStatus, trigger: SetupIntentTrigge
   const verb = VERB[trigger];
   if (status === 'succeeded' && verb !== 'cancel') return `You cannot ${verb} this SetupIntent because it has already succeeded.`;
   if (status === 'canceled') return verb === 'cancel' ? 'You cannot cancel this SetupIntent because it is already canceled.' : `You cannot ${verb} this SetupIntent because it has been canceled.`;
-  return `You cannot ${verb} this SetupIntent because it has a status of ${status}. Only a SetupIntent with one of the following statuses may be ${PAST[verb]}: ${listed(from)}.`;
+  return `You cannot ${verb} this SetupIntent because it has a status of ${status}. Only a SetupIntent with one of the following statuses may be ${PAST[verb]}: ${orList(from.map((x) => `\`${x}\``))}.`;
 }
 
-/** "`a`, `b`, or `c`" */
-function listed(statuses: readonly string[]): string {
-  const quoted = statuses.map((x) => `\`${x}\``);
-  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')}, or ${quoted[quoted.length - 1]}`;
-}
