@@ -33,6 +33,9 @@ export const errors = {
   integerOutOfRange: (param: string, bound: string) => invalid(400, `This value must be ${bound}.`, 'parameter_invalid_integer', param),
   // Recorded (2026-08-26.dahlia): no code, no param, Stripe's en dash.
   invoicePrefixInvalid: () => invalid(400, 'Invoice number prefix must be 1\u201312 uppercase letters or numbers.'),
+  /** Recorded at 2026-08-26.dahlia, on create and on update: no code. */
+  invoicePrefixTaken: (holder: string) =>
+    invalid(400, `This invoice number prefix is taken by customer: ${holder}. Please enter a different prefix.`, undefined, 'invoice_prefix'),
   parameterInvalidBoolean: (param: string, value: string) =>
     invalid(400, `Invalid boolean: ${value}`, 'parameter_invalid_boolean', param),
   parameterInvalidStringEmpty: (param: string) =>

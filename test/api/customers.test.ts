@@ -65,6 +65,34 @@ for (const engine of engines()) {
       assert.equal((await us.stripe.customers.update(c.id, { invoice_prefix: 'ZZ9' })).invoice_prefix, 'ZZ9');
     });
 
+    it('keeps an invoice_prefix to one customer of the account, a deleted one too', async () => {
+      const a = await s.newAccount();
+      const b = await s.newAccount();
+      const holder = await a.stripe.customers.create({ invoice_prefix: 'TAKEN1' });
+      const taken = { type: 'invalid_request_error', param: 'invoice_prefix', message: `This invoice number prefix is taken by customer: ${holder.id}. Please enter a different prefix.` };
+      const dup = await raw(s.url, 'POST', '/v1/customers', { key: a.sk, form: 'invoice_prefix=TAKEN1' });
+      assert.deepEqual([dup.status, dup.body.error], [400, taken]);
+      const other = await a.stripe.customers.create({ metadata: { invoice_prefix: 'TAKEN2' } });
+      const onto = await raw(s.url, 'POST', `/v1/customers/${other.id}`, { key: a.sk, form: 'invoice_prefix=TAKEN1' });
+      assert.deepEqual([onto.status, onto.body.error], [400, taken]);
+      assert.equal((await a.stripe.customers.retrieve(other.id) as Stripe.Customer).invoice_prefix, other.invoice_prefix, 'nothing changed');
+      // A generated prefix is taken as well; sending one's own again is no conflict.
+      const generated = await raw(s.url, 'POST', `/v1/customers/${holder.id}`, { key: a.sk, form: `invoice_prefix=${other.invoice_prefix}` });
+      assert.deepEqual([generated.status, generated.body.error?.message], [400, `This invoice number prefix is taken by customer: ${other.id}. Please enter a different prefix.`]);
+      assert.equal((await a.stripe.customers.update(holder.id, { invoice_prefix: 'TAKEN1', name: 'again' })).name, 'again');
+      // A prefix that only metadata holds is free; another account's customers hold their own.
+      assert.equal((await a.stripe.customers.create({ invoice_prefix: 'TAKEN2' })).invoice_prefix, 'TAKEN2');
+      assert.equal((await b.stripe.customers.create({ invoice_prefix: 'TAKEN1' })).invoice_prefix, 'TAKEN1');
+      await a.stripe.customers.del(holder.id);
+      const afterDelete = await raw(s.url, 'POST', '/v1/customers', { key: a.sk, form: 'invoice_prefix=TAKEN1' });
+      assert.deepEqual([afterDelete.status, afterDelete.body.error], [400, taken]);
+      // Concurrent claims of one prefix: one customer gets it.
+      const racing = await Promise.allSettled(Array.from({ length: 6 }, () => a.stripe.customers.create({ invoice_prefix: 'RACE7' })));
+      assert.deepEqual(racing.map((r) => r.status).sort(), ['fulfilled', 'rejected', 'rejected', 'rejected', 'rejected', 'rejected']);
+      const listed = await a.stripe.customers.list({ limit: 100 });
+      assert.equal(listed.data.filter((c) => c.invoice_prefix === 'RACE7').length, 1);
+    });
+
     it('rejects metadata over the limits', async () => {
       const many: Record<string, string> = {};
       for (let i = 0; i < 51; i++) many[`k${i}`] = 'v';

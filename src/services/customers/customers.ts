@@ -5,6 +5,7 @@ import { applyMetadata } from '../../domain/shared/metadata.js';
 import { previousAttributes } from '../../domain/shared/changes.js';
 import { deletedCustomerStub, normalizeAddress, type CustomerInternal } from '../../domain/customers/customer.js';
 import { getObject, getObjectText, insertObject, updateObject } from '../../storage/repos/objects.js';
+import { invoicePrefixHolder } from '../../storage/repos/invoice-prefixes.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
 import { nowSeconds, type CallContext } from '../context.js';
@@ -56,6 +57,12 @@ async function checkDefaultPaymentMethod(t: Sql, ctx: CallContext, customerId: s
   }
 }
 
+/** A prefix belongs to one customer of the account, even once that customer is deleted (recorded). */
+async function checkInvoicePrefixFree(t: Sql, ctx: CallContext, prefix: string, self?: string) {
+  const holder = await invoicePrefixHolder(t, ctx.scope, prefix, self);
+  if (holder) throw errors.invoicePrefixTaken(holder);
+}
+
 export async function createCustomer(ctx: CallContext, p: CreateCustomer): Promise<Stripe.Customer> {
   const now = nowSeconds(ctx);
   const id = newId('customer');
@@ -88,6 +95,7 @@ export async function createCustomer(ctx: CallContext, p: CreateCustomer): Promi
   if (p.business_name) customer.business_name = p.business_name;
   if (p.individual_name) customer.individual_name = p.individual_name;
   return ctx.deps.store.tx(async (t) => {
+    if (p.invoice_prefix) await checkInvoicePrefixFree(t, ctx, p.invoice_prefix);
     if (p.invoice_settings?.default_payment_method) {
       // A brand-new customer has no payment methods yet, unless `payment_method` attaches one.
       if (p.invoice_settings.default_payment_method !== p.payment_method) await checkDefaultPaymentMethod(t, ctx, id, p.invoice_settings.default_payment_method);
@@ -149,7 +157,10 @@ export async function updateCustomer(ctx: CallContext, id: string, p: UpdateCust
     if (p.description !== undefined) next.description = p.description;
     if (p.email !== undefined) next.email = p.email;
     if (p.individual_name !== undefined) setOptional(next, 'individual_name', p.individual_name);
-    if (p.invoice_prefix !== undefined) next.invoice_prefix = p.invoice_prefix;
+    if (p.invoice_prefix !== undefined) {
+      if (p.invoice_prefix && p.invoice_prefix !== before.invoice_prefix) await checkInvoicePrefixFree(t, ctx, p.invoice_prefix, id);
+      next.invoice_prefix = p.invoice_prefix;
+    }
     if (p.invoice_settings !== undefined) {
       await checkDefaultPaymentMethod(t, ctx, id, p.invoice_settings?.default_payment_method);
       next.invoice_settings = invoiceSettingsOf(before.invoice_settings, p.invoice_settings);
