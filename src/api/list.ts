@@ -35,7 +35,6 @@ export function listPageForWire<T extends object>(ctx: CallContext, opts: ListOp
 
 async function page<T extends object>(ctx: CallContext, opts: ListOptions & { raw?: boolean }, args: ListArgs): Promise<ListPage<T> | RawJson> {
   checkExpandPaths(opts.object, args.expand, true);
-  if (args.starting_after && args.ending_before) throw errors.parametersExclusive('starting_after', 'ending_before');
   const type = opts.storedType ?? opts.object;
   const read = ctx.deps.store.read;
   let startingAfterSeq: number | undefined;
@@ -48,6 +47,8 @@ async function page<T extends object>(ctx: CallContext, opts: ListOptions & { ra
     endingBeforeSeq = await cursorSeq(read, ctx.scope, type, args.ending_before);
     if (endingBeforeSeq === undefined) throw errors.resourceMissing(opts.noun ?? opts.object, args.ending_before, 'ending_before', 400);
   }
+  // Stripe looks both cursors up before it refuses the pair (recorded).
+  if (startingAfterSeq !== undefined && endingBeforeSeq !== undefined) throw errors.cursorsExclusive();
   const query = { type, limit: args.limit ?? 10, startingAfterSeq, endingBeforeSeq, created: args.created, ...opts.filter };
   if (opts.raw && !args.expand?.length) {
     // Nothing to expand: the stored texts are the page's items as they are (no parse, no stringify).

@@ -187,11 +187,11 @@ export const addressShape = {
 };
 
 export const listParams = {
+  // "Limit can range between 1 and 100" (API reference); outside it Stripe answers the nearest
+  // (recorded at 2026-08-26.dahlia: 0 and -1 a page of one, 101 and 200 a page of 100), no error.
   limit: new Field<number | undefined>((v, path) => {
-    if (typeof v !== 'string' || !/^\d+$/.test(v)) throw errors.parameterInvalidInteger(path, typeof v === 'string' ? v : JSON.stringify(v));
-    const n = Number(v);
-    if (n < 1 || n > 100) throw errors.limitOutOfRange(v);
-    return n;
+    if (typeof v !== 'string' || !/^-?\d+$/.test(v)) throw errors.parameterInvalidInteger(path, typeof v === 'string' ? v : JSON.stringify(v));
+    return Math.min(100, Math.max(1, Number(v)));
   }),
   starting_after: str(),
   ending_before: str(),

@@ -15,6 +15,13 @@ export interface ResourceKind {
   storedType?: string;
   /** field path → object type it expands to (`invoice_settings.default_payment_method` → payment_method) */
   expandable: Record<string, string>;
+  /**
+   * Fields that hold an object of their own (`address`, `invoice_settings`): Stripe lists them among
+   * an object's expandable fields and answers `expand[]=address` with the object unchanged
+   * (recorded at 2026-08-26.dahlia). A path goes on through one only to a field registered in
+   * `expandable` with its dotted name (`invoice_settings.default_payment_method`).
+   */
+  embedded?: readonly string[];
   /** fields hidden unless expanded (Charge.refunds), computed on demand */
   includable?: Record<string, (ctx: CallContext, obj: Record<string, unknown>) => Promise<unknown>>;
   /** custom loader; defaults to reading the stored object by id */
@@ -59,30 +66,26 @@ export function checkExpandPaths(object: string, paths: readonly string[] | unde
     // of a list ("when listing charges, data.invoice.subscription.default_source is the deepest
     // allowed", https://docs.stripe.com/expand).
     if (full.split('.').length > 4) throw errors.expandTooDeep(full);
-    let path = full;
-    if (isList) {
-      if (!path.startsWith('data.')) throw errors.cannotExpand(full);
-      path = path.slice(5);
-    }
+    // A list's paths start at its `data` (recorded: `data` alone is accepted, anything else gets a hint).
+    if (isList && full === 'data') continue;
+    if (isList && !full.startsWith('data.')) throw errors.cannotExpandOnList(full.split('.')[0]);
+    // The error names the path up to the segment that cannot be expanded (recorded: `invoice_settings.bogus`).
+    let walked = isList ? 'data.' : '';
+    let rest = isList ? full.slice(5) : full;
     let type: string | undefined = object;
-    let rest = path;
-    let depth = 0;
     while (rest) {
-      depth++;
-      if (depth > 4) throw errors.expandTooDeep(full);
       const kind: ResourceKind | undefined = type ? kinds.get(type) : undefined;
-      if (!kind) throw errors.cannotExpand(full);
-      const match = longestField(kind, rest);
-      if (!match) throw errors.cannotExpand(full);
+      const match: string | undefined = kind && longestField(kind, rest);
+      if (!kind || !match) throw errors.cannotExpand(walked + rest.split('.')[0]);
       type = kind.expandable[match];
+      walked += match + '.';
       rest = rest.length > match.length ? rest.slice(match.length + 1) : '';
-      if (!type && rest) throw errors.cannotExpand(full);
     }
   }
 }
 
 function longestField(kind: ResourceKind, path: string): string | undefined {
-  const candidates = [...Object.keys(kind.expandable), ...Object.keys(kind.includable ?? {})];
+  const candidates = [...Object.keys(kind.expandable), ...Object.keys(kind.includable ?? {}), ...(kind.embedded ?? [])];
   return candidates
     .filter((f) => path === f || path.startsWith(f + '.'))
     .sort((a, b) => b.length - a.length)[0];
@@ -115,6 +118,8 @@ async function expandPath(ctx: CallContext, object: string, target: Record<strin
     return;
   }
   const targetType = kind.expandable[field];
+  // An embedded object is already there (`embedded`).
+  if (!targetType) return;
   let current = holder[leaf];
   if (typeof current === 'string') {
     current = (await loadForExpand(ctx, targetType, current)) ?? current;

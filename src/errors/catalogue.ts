@@ -73,11 +73,15 @@ export const errors = {
     invalid(400, `Invalid metadata: metadata values must be at most 500 characters long`, undefined, `metadata[${key}]`),
   metadataKeyBrackets: (key: string) =>
     invalid(400, `Invalid metadata: metadata keys cannot contain '[' or ']'`, undefined, `metadata[${key}]`),
-  cannotExpand: (path: string) => invalid(400, `This property cannot be expanded (${path}).`, undefined, 'expand'),
+  // Both recorded at 2026-08-26.dahlia with a message alone (no code, no param).
+  cannotExpand: (path: string) => invalid(400, `This property cannot be expanded (${path}).`),
+  /** A list's path that does not start with `data.`: the first segment, and the hint. */
+  cannotExpandOnList: (segment: string) =>
+    invalid(400, `This property cannot be expanded (${segment}). You may want to try expanding 'data.${segment}' instead.`),
   expandTooDeep: (path: string) =>
     invalid(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, undefined, 'expand'),
-  limitOutOfRange: (value: string) =>
-    invalid(400, `Invalid limit: must be an integer between 1 and 100 (received ${value})`, undefined, 'limit'),
+  /** Recorded at 2026-08-26.dahlia (no code, no param), once both cursors were found. */
+  cursorsExclusive: () => invalid(400, 'Received both starting_after and ending_before parameters. Please pass in only one.'),
   // Events and webhook endpoints (https://docs.stripe.com/api/webhook_endpoints); wording of these three unverified.
   urlInvalid: (param: string, url: string) => invalid(400, `Invalid URL: ${url}. URLs must be absolute http or https URLs.`, 'url_invalid', param),
   webhookEndpointLimit: (max: number, livemode: boolean) =>

@@ -62,7 +62,7 @@ for (const engine of engines()) {
       assert.equal(expanded.body.payment_method.object, 'payment_method');
       const forbidden = await raw(s.url, 'GET', `/v1/setup_intents/${si.id}`, { key: a.pk, form: `client_secret=${enc(si.client_secret!)}&expand[0]=customer` });
       assert.equal(forbidden.status, 400);
-      assert.equal(forbidden.body.error.param, 'expand');
+      assert.equal(forbidden.body.error.message, 'This property cannot be expanded (customer).');
     });
 
     it('refuses a missing or wrong client_secret and other accounts', async () => {

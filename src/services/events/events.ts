@@ -27,7 +27,6 @@ export interface EventPage {
 export async function listEvents(ctx: CallContext, p: ListEvents): Promise<EventPage> {
   if (p.type !== undefined && p.types !== undefined) throw errors.parametersExclusive('type', 'types');
   if (p.types && p.types.length > 20) throw errors.arrayTooLong('types', 20);
-  if (p.starting_after && p.ending_before) throw errors.parametersExclusive('starting_after', 'ending_before');
   const read = ctx.deps.store.read;
   let startingAfterSeq: number | undefined;
   let endingBeforeSeq: number | undefined;
@@ -39,6 +38,7 @@ export async function listEvents(ctx: CallContext, p: ListEvents): Promise<Event
     endingBeforeSeq = await eventCursorSeq(read, ctx.scope, p.ending_before);
     if (endingBeforeSeq === undefined) throw errors.resourceMissing('event', p.ending_before, 'ending_before', 400);
   }
+  if (startingAfterSeq !== undefined && endingBeforeSeq !== undefined) throw errors.cursorsExclusive();
   const { items, hasMore } = await listEventRows(read, ctx.scope, {
     limit: p.limit ?? 10,
     types: p.types,

@@ -59,7 +59,6 @@ export async function listPaymentMethods(
 ): Promise<ListPage<Stripe.PaymentMethod>> {
   checkExpandPaths('payment_method', p.expand, true);
   if (p.customer && p.customer_account) throw errors.parametersExclusive('customer', 'customer_account');
-  if (p.starting_after && p.ending_before) throw errors.parametersExclusive('starting_after', 'ending_before');
   const read = ctx.deps.store.read;
   const cursor = async (id: string, param: string) => {
     const seq = await cursorSeq(read, ctx.scope, 'payment_method', id);
@@ -72,6 +71,7 @@ export async function listPaymentMethods(
   if (!p.customer && !p.customer_account) {
     if (p.starting_after) await cursor(p.starting_after, 'starting_after');
     if (p.ending_before) await cursor(p.ending_before, 'ending_before');
+    if (p.starting_after && p.ending_before) throw errors.cursorsExclusive();
     return { object: 'list', data: [], has_more: false, url };
   }
   // A customer named in the path is the resource itself (404, param id); as a filter it is a parameter (400).
@@ -83,6 +83,7 @@ export async function listPaymentMethods(
   const limit = p.limit ?? 10;
   let startingAfterSeq = p.starting_after ? await cursor(p.starting_after, 'starting_after') : undefined;
   let endingBeforeSeq = p.ending_before ? await cursor(p.ending_before, 'ending_before') : undefined;
+  if (startingAfterSeq !== undefined && endingBeforeSeq !== undefined) throw errors.cursorsExclusive();
   const backwards = endingBeforeSeq !== undefined;
   const found: { seq: number; data: Stripe.PaymentMethod }[] = [];
   let more = true;

@@ -6,6 +6,7 @@ import { findBalanceTransaction, listBalanceTransactions, retrieveBalanceTransac
 // `expand[]=latest_charge.balance_transaction` is how integrations read what a payment brought in.
 registerResource({
   object: 'balance_transaction',
+  embedded: ['fee_details'],
   expandable: {},
   load: async (ctx, id) => (await findBalanceTransaction(ctx, id)) as unknown as Record<string, unknown> | undefined,
 });

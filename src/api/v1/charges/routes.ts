@@ -10,6 +10,7 @@ import { listRefundParams } from '../refunds/params.js';
 
 registerResource({
   object: 'charge',
+  embedded: ['billing_details', 'fraud_details', 'level3', 'outcome', 'payment_method_details', 'presentment_details', 'radar_options', 'shipping', 'source', 'transfer_data'],
   expandable: {
     application: 'application',
     application_fee: 'application_fee',

@@ -17,6 +17,7 @@ import { createCustomerParams, listCustomerParams, retrieveParams, updateCustome
 
 registerResource({
   object: 'customer',
+  embedded: ['address', 'discount', 'invoice_settings', 'shipping'],
   expandable: { default_source: 'source', 'invoice_settings.default_payment_method': 'payment_method', test_clock: 'test_clock' },
   load: async (ctx, id) => (await findCustomerOrStub(ctx, id)) as Record<string, unknown> | undefined,
 });

@@ -4,7 +4,7 @@ import { checkExpandPaths, registerResource } from '../../render.js';
 import { listEvents, retrieveEvent } from '../../../services/events/events.js';
 import { listEventParams, retrieveEventParams } from './params.js';
 
-registerResource({ object: 'event', expandable: {} });
+registerResource({ object: 'event', embedded: ['data', 'request'], expandable: {} });
 
 // https://docs.stripe.com/api/events — secret keys only; events are kept 30 days.
 export const eventRoutes: RouteDef[] = [

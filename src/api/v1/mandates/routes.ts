@@ -3,7 +3,11 @@ import { decodeParams, expandParam } from '../../params.js';
 import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
 import { retrieveMandate } from '../../../services/mandates/mandates.js';
 
-registerResource({ object: 'mandate', expandable: { payment_method: 'payment_method' } });
+registerResource({
+  object: 'mandate',
+  embedded: ['customer_acceptance', 'multi_use', 'payment_method_details', 'single_use'],
+  expandable: { payment_method: 'payment_method' },
+});
 
 // https://docs.stripe.com/api/mandates/retrieve: the only Mandate endpoint.
 export const mandateRoutes: RouteDef[] = [

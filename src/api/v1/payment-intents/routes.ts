@@ -31,6 +31,7 @@ import {
 
 registerResource({
   object: 'payment_intent',
+  embedded: ['amount_details', 'automatic_payment_methods', 'hooks', 'last_payment_error', 'managed_payments', 'next_action', 'payment_details', 'payment_method_configuration_details', 'payment_method_options', 'presentment_details', 'processing', 'shipping', 'transfer_data'],
   expandable: {
     application: 'application',
     customer: 'customer',

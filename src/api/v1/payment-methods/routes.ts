@@ -24,7 +24,21 @@ import {
   updatePaymentMethodParams,
 } from './params.js';
 
-registerResource({ object: 'payment_method', expandable: { customer: 'customer' } });
+registerResource({
+  object: 'payment_method',
+  // billing_details, radar_options and each type's own hash (the SDK's Stripe.PaymentMethod).
+  embedded: [
+    'acss_debit', 'affirm', 'afterpay_clearpay', 'alipay', 'alma', 'amazon_pay', 'au_becs_debit',
+    'bacs_debit', 'bancontact', 'billie', 'billing_details', 'bizum', 'blik', 'boleto', 'card',
+    'card_present', 'cashapp', 'crypto', 'custom', 'customer_balance', 'eps', 'fpx', 'giropay', 'grabpay',
+    'ideal', 'interac_present', 'kakao_pay', 'klarna', 'konbini', 'kr_card', 'link', 'mb_way', 'mobilepay',
+    'multibanco', 'naver_pay', 'nz_bank_account', 'oxxo', 'p24', 'pay_by_bank', 'payco', 'paynow', 'paypal',
+    'paypay', 'payto', 'pix', 'promptpay', 'radar_options', 'revolut_pay', 'samsung_pay', 'satispay',
+    'scalapay', 'sepa_debit', 'sequra', 'sofort', 'sunbit', 'swish', 'twint', 'upi', 'us_bank_account',
+    'wechat_pay', 'zip',
+  ],
+  expandable: { customer: 'customer' },
+});
 
 const render = (ctx: CallContext, pm: Stripe.PaymentMethod, expand?: string[]) => expandObject(ctx, 'payment_method', pm, expand);
 

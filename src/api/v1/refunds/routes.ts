@@ -7,6 +7,7 @@ import { createRefundParams, expandOnly, listRefundParams, updateRefundParams } 
 
 registerResource({
   object: 'refund',
+  embedded: ['destination_details', 'next_action', 'presentment_details'],
   expandable: {
     balance_transaction: 'balance_transaction',
     charge: 'charge',

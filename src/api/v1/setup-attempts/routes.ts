@@ -6,6 +6,7 @@ import { listSetupAttemptParams } from '../setup-intents/params.js';
 
 registerResource({
   object: 'setup_attempt',
+  embedded: ['payment_method_details', 'setup_error'],
   expandable: { customer: 'customer', payment_method: 'payment_method', setup_intent: 'setup_intent' },
 });
 

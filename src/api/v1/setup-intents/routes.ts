@@ -21,6 +21,7 @@ import {
 
 registerResource({
   object: 'setup_intent',
+  embedded: ['automatic_payment_methods', 'last_setup_error', 'managed_payments', 'next_action', 'payment_method_configuration_details', 'payment_method_options'],
   expandable: {
     customer: 'customer',
     latest_attempt: 'setup_attempt',
