@@ -42,9 +42,20 @@ export type Infer<F> = F extends Field<infer T> ? T : never;
 type Shape = Record<string, Field<unknown>>;
 type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
 
+/**
+ * A hash or an array where a string goes: Stripe answers with the value as it decoded it, an array
+ * sent as the SDKs send one (`name[0]=a`) being a hash of indexes (recorded at 2026-08-26.dahlia:
+ * `Invalid string: {"0":"wrong","1":"type","2":"array"}`; its code and param were not recorded).
+ */
 function expectString(v: FormValue, path: string): string {
-  if (typeof v !== 'string') throw errors.invalidString(path, 'expected a string');
+  if (typeof v !== 'string') throw errors.invalidRequest(`Invalid string: ${JSON.stringify(asStripeDecodes(v))}`, path);
   return v;
+}
+
+function asStripeDecodes(v: FormValue): unknown {
+  if (typeof v === 'string') return v;
+  const entries = Array.isArray(v) ? v.map((x, i) => [String(i), x] as const) : Object.entries(v);
+  return Object.fromEntries(entries.map(([k, x]) => [k, asStripeDecodes(x)]));
 }
 
 export function str(opts: { max?: number } = {}): Field<string | undefined> {

@@ -85,7 +85,13 @@ for (const engine of engines()) {
       assert.match(e.message, /none, exempt, or reverse/);
       await expect400('/v1/customers', 'preferred_locales=en', { param: 'preferred_locales' });
       await expect400('/v1/customers', 'address=Paris', { param: 'address' });
-      await expect400('/v1/customers', 'name[first]=Jenny', { param: 'name' });
+      const hash = await expect400('/v1/customers', 'name[first]=Jenny', { param: 'name' });
+      assert.equal(hash.message, 'Invalid string: {"first":"Jenny"}');
+      // An array as the SDKs send one is, to Stripe, a hash of indexes (recorded).
+      const array = await expect400('/v1/customers', 'name[0]=wrong&name[1]=type&name[2]=array', { param: 'name' });
+      assert.equal(array.message, 'Invalid string: {"0":"wrong","1":"type","2":"array"}');
+      const sdk = await s.stripe.customers.create({ name: ['wrong', 'type'] as unknown as string }).catch((err: Stripe.errors.StripeError) => err);
+      assert.equal((sdk as Stripe.errors.StripeError).message, 'Invalid string: {"0":"wrong","1":"type"}');
       await expect400('/v1/customers', 'metadata[k][nested]=v', { param: 'metadata[k]' });
       const bool = await raw<ErrorBody>(s.url, 'GET', '/v2/core/accounts?closed=yes', { key: s.sk });
       assert.equal(bool.status, 400);
