@@ -103,6 +103,12 @@ for (const engine of engines()) {
 
     it('deletes: returns the stub, later retrieve returns deleted: true, list skips it', async () => {
       const c = await s.stripe.customers.create({ email: 'gone@example.com' });
+      // A delete takes no parameters: one sent is refused, and nothing is deleted.
+      for (const [form, param] of [['metadata[a]=1', 'metadata'], ['expand[]=address', 'expand']]) {
+        const refused = await raw(s.url, 'DELETE', `/v1/customers/${c.id}`, { key: s.sk, form });
+        assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.param], [400, 'parameter_unknown', param]);
+      }
+      assert.equal((await s.stripe.customers.retrieve(c.id)).deleted, undefined);
       const d = await s.stripe.customers.del(c.id);
       assert.deepEqual({ id: d.id, object: d.object, deleted: d.deleted }, { id: c.id, object: 'customer', deleted: true });
       const again = await s.stripe.customers.retrieve(c.id);

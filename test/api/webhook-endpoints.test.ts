@@ -58,6 +58,8 @@ for (const engine of engines()) {
       assert.equal(enabled.status, 'enabled');
       assert.deepEqual(enabled.enabled_events, ['*']);
 
+      const refused = await raw(s.url, 'DELETE', `/v1/webhook_endpoints/${we.id}`, { key: s.sk, form: 'metadata[a]=1' });
+      assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.param], [400, 'parameter_unknown', 'metadata']);
       const deleted = await s.stripe.webhookEndpoints.del(we.id);
       assert.deepEqual({ ...deleted }, { id: we.id, object: 'webhook_endpoint', deleted: true });
       await assert.rejects(s.stripe.webhookEndpoints.retrieve(we.id), isError(404, 'id', 'resource_missing'));

@@ -77,7 +77,11 @@ export const customerRoutes: RouteDef[] = [
     path: '/v1/customers/:id',
     // One transaction whose result is the answer: a keyed request stores its response in it.
     answersWithTransaction: true,
-    handler: async ({ ctx, pathParams }) => deleteCustomer(ctx, pathParams.id),
+    // "No parameters" (API reference): anything sent is refused as unknown before the delete runs.
+    handler: async ({ ctx, params, pathParams }) => {
+      decodeParams({}, params);
+      return deleteCustomer(ctx, pathParams.id);
+    },
   },
   {
     method: 'GET',

@@ -54,7 +54,10 @@ export const webhookEndpointRoutes: RouteDef[] = [
   {
     method: 'DELETE',
     path: '/v1/webhook_endpoints/:id',
-    handler: async ({ ctx, pathParams }) => deleteWebhookEndpoint(ctx, pathParams.id),
+    handler: async ({ ctx, params, pathParams }) => {
+      decodeParams({}, params);
+      return deleteWebhookEndpoint(ctx, pathParams.id);
+    },
   },
   {
     method: 'GET',
