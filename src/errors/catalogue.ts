@@ -78,8 +78,9 @@ export const errors = {
   /** A list's path that does not start with `data.`: the first segment, and the hint. */
   cannotExpandOnList: (segment: string) =>
     invalid(400, `This property cannot be expanded (${segment}). You may want to try expanding 'data.${segment}' instead.`),
+  /** As integrations quote Stripe's answer: code property_expansion_max_depth, no param. */
   expandTooDeep: (path: string) =>
-    invalid(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, undefined, 'expand'),
+    invalid(400, `You cannot expand more than 4 levels of a property. Property: ${path}`, 'property_expansion_max_depth'),
   /** Recorded at 2026-08-26.dahlia (no code, no param), once both cursors were found. */
   cursorsExclusive: () => invalid(400, 'Received both starting_after and ending_before parameters. Please pass in only one.'),
   // Events and webhook endpoints (https://docs.stripe.com/api/webhook_endpoints); wording of these three unverified.

@@ -138,8 +138,12 @@ for (const engine of engines()) {
       }
       const deep = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=invoice_settings.default_payment_method.customer.test_clock.x`, { key: s.sk });
       assert.equal(deep.status, 400);
-      assert.equal(deep.body.error.param, 'expand');
-      assert.match(deep.body.error.message, /more than 4 levels/);
+      assert.deepEqual(deep.body.error, {
+        type: 'invalid_request_error',
+        code: 'property_expansion_max_depth',
+        doc_url: 'https://stripe.com/docs/error-codes/property-expansion-max-depth',
+        message: 'You cannot expand more than 4 levels of a property. Property: invoice_settings.default_payment_method.customer.test_clock.x',
+      });
       const deepList = await list('expand[]=data.invoice_settings.default_payment_method.customer.test_clock');
       assert.equal(deepList.status, 400, 'data. counts as a level');
       const update = await raw(s.url, 'POST', `/v1/customers/${c.id}`, { key: s.sk, form: 'name=y&expand[]=email' });
