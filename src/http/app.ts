@@ -196,7 +196,8 @@ function isJsonBody(req: FastifyRequest): boolean {
 function mergeParams(req: FastifyRequest): FormObject {
   const query = (req.query ?? {}) as FormObject;
   const body = req.body;
-  if (req.method === 'GET' || req.method === 'DELETE' || !body || typeof body !== 'object' || Array.isArray(body)) return { ...query };
+  // A DELETE's form body counts as Stripe reads it (curl -X DELETE -d …); the SDKs send its parameters in the query.
+  if (req.method === 'GET' || !body || typeof body !== 'object' || Array.isArray(body)) return { ...query };
   return { ...query, ...(body as FormObject) };
 }
 

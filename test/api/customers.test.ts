@@ -108,6 +108,8 @@ for (const engine of engines()) {
         const refused = await raw(s.url, 'DELETE', `/v1/customers/${c.id}`, { key: s.sk, form });
         assert.deepEqual([refused.status, refused.body.error.code, refused.body.error.param], [400, 'parameter_unknown', param]);
       }
+      const inBody = await fetch(`${s.url}/v1/customers/${c.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${s.sk}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'metadata[a]=1' });
+      assert.deepEqual([inBody.status, ((await inBody.json()) as { error: { param: string } }).error.param], [400, 'metadata']);
       assert.equal((await s.stripe.customers.retrieve(c.id)).deleted, undefined);
       const d = await s.stripe.customers.del(c.id);
       assert.deepEqual({ id: d.id, object: d.object, deleted: d.deleted }, { id: c.id, object: 'customer', deleted: true });
