@@ -41,7 +41,7 @@ for (const engine of engines()) {
       assert.deepEqual(c.fraud_details, {});
       assert.deepEqual(Object.keys(c.payment_method_details).sort(), ['amazon_pay', 'type']);
       const expanded = await a.stripe.charges.retrieve(c.id, { expand: ['refunds', 'payment_intent'] });
-      assert.deepEqual(expanded.refunds, { object: 'list', data: [], has_more: false, url: `/v1/charges/${c.id}/refunds` });
+      assert.deepEqual(expanded.refunds, { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/charges/${c.id}/refunds` });
       assert.equal((expanded.payment_intent as Stripe.PaymentIntent).id, pi.id);
       await assert.rejects(a.stripe.charges.retrieve('ch_nope'), (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.message === "No such charge: 'ch_nope'");
       const other = await s.newAccount();

@@ -70,6 +70,7 @@ for (const engine of engines()) {
       assert.deepEqual([charge.amount_refunded, charge.refunded], [1000, true]);
       assert.deepEqual(charge.refunds?.data.map((r) => r.id), [r2.id, r1.id]);
       assert.equal(charge.refunds?.url, `/v1/charges/${ch}/refunds`);
+      assert.equal((charge.refunds as unknown as { total_count: number }).total_count, 2, 'an expanded list counts all its items (recorded)');
       const sub = await a.stripe.refunds.list({ charge: ch });
       assert.deepEqual(sub.data.map((r) => r.id), [r2.id, r1.id]);
       assert.deepEqual((await a.stripe.refunds.list({ payment_intent: pi.id })).data.map((r) => r.id), [r2.id, r1.id]);

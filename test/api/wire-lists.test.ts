@@ -131,6 +131,14 @@ for (const engine of engines()) {
       // A field that holds an object of its own is accepted and comes back as it is (recorded for address).
       const embedded = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=address&expand[]=invoice_settings&expand[]=shipping`, { key: s.sk });
       assert.deepEqual([embedded.status, embedded.body.address, embedded.body.invoice_settings.footer], [200, null, null]);
+      // Lists a Customer shows only when expanded: onfile keeps none of these, so each is empty.
+      const hidden = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=sources&expand[]=subscriptions&expand[]=tax_ids`, { key: s.sk });
+      for (const field of ['sources', 'subscriptions', 'tax_ids']) {
+        assert.deepEqual(hidden.body[field], { object: 'list', data: [], has_more: false, total_count: 0, url: `/v1/customers/${c.id}/${field}` }, field);
+      }
+      assert.equal('sources' in ok.body, false, 'not shown unless expanded');
+      const hiddenInList = await list('limit=1&expand[]=data.sources');
+      assert.equal(hiddenInList.body.data[0].sources.object, 'list');
       // The error names the path up to the segment that cannot be expanded, with no code and no param.
       for (const [path, named] of [['email', 'email'], ['name.first', 'name'], ['metadata', 'metadata'], ['invoice_settings.bogus', 'invoice_settings.bogus'], ['address.city', 'address.city'], ['data.address', 'data']]) {
         const r = await raw(s.url, 'GET', `/v1/customers/${c.id}?expand[]=${path}`, { key: s.sk });

@@ -205,6 +205,15 @@ export function addRange(where: string[], params: SqlValue[], col: string, r?: R
   }
 }
 
+/** How many objects of `type` hang off `parent` (a Charge's refunds): an embedded list's `total_count`. */
+export async function countChildren(t: Sql, scope: Scope, type: string, parent: string): Promise<number> {
+  const r = await t.one<{ n: number | string }>(
+    'SELECT COUNT(*) AS n FROM objects WHERE account_id = ? AND livemode = ? AND type = ? AND parent = ?',
+    [scope.accountId, lm(scope), type, parent],
+  );
+  return Number(r?.n ?? 0);
+}
+
 /** Resolves a pagination cursor id to its seq, or undefined if no such object is visible. */
 export async function cursorSeq(t: Sql, scope: Scope, type: string, id: string): Promise<number | undefined> {
   const r = await t.one<{ seq: number }>(

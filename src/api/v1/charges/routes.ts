@@ -4,6 +4,7 @@ import { decodeParams } from '../../params.js';
 import { checkExpandPaths, expandObject, registerResource } from '../../render.js';
 import { listCharges, retrieveCharge, updateCharge } from '../../../services/charges/charges.js';
 import { listRefunds } from '../../../services/refunds/refunds.js';
+import { countChildren } from '../../../storage/repos/objects.js';
 import { captureLegacyCharge, createLegacyCharge } from '../../../services/charges/legacy.js';
 import { captureChargeParams, createChargeParams, listChargeParams, retrieveChargeParams, updateChargeParams } from './params.js';
 import { listRefundParams } from '../refunds/params.js';
@@ -22,9 +23,14 @@ registerResource({
     review: 'review',
     source_transfer: 'transfer',
   },
-  // `refunds` is left out of a Charge unless expanded (API 2022-11-15 on): the first page of its refunds.
+  // `refunds` is left out of a Charge unless expanded (API 2022-11-15 on): the first page of its
+  // refunds, with a `total_count` (recorded at 2026-08-26.dahlia, though the SDK's types leave it out).
   includable: {
-    refunds: (ctx, charge) => listRefunds(ctx, { charge: charge.id as string, limit: 10 }, `/v1/charges/${charge.id as string}/refunds`),
+    refunds: async (ctx, charge) => {
+      const { object, data, has_more, url } = await listRefunds(ctx, { charge: charge.id as string, limit: 10 }, `/v1/charges/${charge.id as string}/refunds`);
+      const total_count = await countChildren(ctx.deps.store.read, ctx.scope, 'refund', charge.id as string);
+      return { object, data, has_more, total_count, url };
+    },
   },
 });
 

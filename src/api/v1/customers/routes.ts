@@ -20,7 +20,18 @@ registerResource({
   embedded: ['address', 'discount', 'invoice_settings', 'shipping'],
   expandable: { default_source: 'source', 'invoice_settings.default_payment_method': 'payment_method', test_clock: 'test_clock' },
   load: async (ctx, id) => (await findCustomerOrStub(ctx, id)) as Record<string, unknown> | undefined,
+  // Left out of a Customer unless expanded (API 2020-08-27 on), and still expanded by integrations
+  // written before: onfile keeps no sources, subscriptions or tax ids, so each is an empty first page.
+  includable: {
+    sources: (_ctx, customer) => emptyList(`/v1/customers/${customer.id as string}/sources`),
+    subscriptions: (_ctx, customer) => emptyList(`/v1/customers/${customer.id as string}/subscriptions`),
+    tax_ids: (_ctx, customer) => emptyList(`/v1/customers/${customer.id as string}/tax_ids`),
+  },
 });
+
+async function emptyList(url: string) {
+  return { object: 'list', data: [], has_more: false, total_count: 0, url };
+}
 
 const render = async (ctx: Parameters<typeof expandObject>[0], c: Stripe.Customer | Stripe.DeletedCustomer, expand?: string[]) =>
   'deleted' in c && c.deleted ? c : expandObject(ctx, 'customer', c, expand);
