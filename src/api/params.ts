@@ -197,10 +197,12 @@ export const addressShape = {
   state: str({ max: 200 }).emptyable(),
 };
 
+const anInteger = int();
+
 export const listParams = {
   // "Limit can range between 1 and 100" (API reference); outside it Stripe answers the nearest
   // (recorded at 2026-08-26.dahlia: 0 and -1 a page of one, 101 and 200 a page of 100), no error.
-  limit: new Field<number | undefined>((v, path) => Math.min(100, Math.max(1, int().decodeValue(v, path) as number))),
+  limit: new Field<number | undefined>((v, path) => Math.min(100, Math.max(1, anInteger.decodeValue(v, path) as number))),
   starting_after: str(),
   ending_before: str(),
   created: range(),
