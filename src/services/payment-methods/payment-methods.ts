@@ -65,25 +65,20 @@ export async function listPaymentMethods(
     if (seq === undefined) throw errors.resourceMissing('PaymentMethod', id, param, 400);
     return seq;
   };
-  // Without an owner Stripe lists Treasury's PaymentMethods (API reference, "List PaymentMethods"),
-  // which onfile has none of: an empty page, as recorded at 2026-08-26.dahlia, its cursors still
-  // looked up first.
-  if (!p.customer && !p.customer_account) {
-    if (p.starting_after) await cursor(p.starting_after, 'starting_after');
-    if (p.ending_before) await cursor(p.ending_before, 'ending_before');
-    if (p.starting_after && p.ending_before) throw errors.cursorsExclusive();
-    return { object: 'list', data: [], has_more: false, url };
-  }
   // A customer named in the path is the resource itself (404, param id); as a filter it is a parameter (400).
   if (p.customer && opts.customerInPath) {
     if (!(await getObject(read, ctx.scope, 'customer', p.customer))) throw errors.resourceMissing('customer', p.customer);
   } else if (p.customer) await requireLiveCustomer(read, ctx, p.customer);
   if (p.customer_account) await requireCustomerAccount(read, ctx, p.customer_account);
-  const owner = ownerKey({ customer: p.customer ?? null, customer_account: p.customer_account ?? null });
-  const limit = p.limit ?? 10;
   let startingAfterSeq = p.starting_after ? await cursor(p.starting_after, 'starting_after') : undefined;
   let endingBeforeSeq = p.ending_before ? await cursor(p.ending_before, 'ending_before') : undefined;
   if (startingAfterSeq !== undefined && endingBeforeSeq !== undefined) throw errors.cursorsExclusive();
+  // Without an owner Stripe lists Treasury's PaymentMethods (API reference, "List PaymentMethods"),
+  // which onfile has none of: an empty page, as recorded at 2026-08-26.dahlia, its cursors still
+  // looked up first.
+  if (!p.customer && !p.customer_account) return { object: 'list', data: [], has_more: false, url };
+  const owner = ownerKey({ customer: p.customer ?? null, customer_account: p.customer_account ?? null });
+  const limit = p.limit ?? 10;
   const backwards = endingBeforeSeq !== undefined;
   const found: { seq: number; data: Stripe.PaymentMethod }[] = [];
   let more = true;
