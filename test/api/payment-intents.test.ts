@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { engines, raw, startTestServer, type TestAccount, type TestServer } from '../support/harness.js';
-import { answer, chargeOffSession, eventTypes, newOwner, ownerForm, payAndSave, savedMethod } from './payment-intents.fixtures.js';
+import { answer, chargeOffSession, eventTypes, MANDATE, newOwner, ownerForm, payAndSave, savedMethod } from './payment-intents.fixtures.js';
 
 // Every non-optional field of Stripe.PaymentIntent (node SDK 23.1.0), present even when null.
 const PI_FIELDS = [
@@ -219,6 +219,21 @@ for (const engine of engines()) {
         a.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: pm.id, allowed_payment_method_types: ['amazon_pay'], confirm: true, return_url: 'https://example.com' }),
         (e: Stripe.errors.StripeError) => e.statusCode === 400 && e.code === 'payment_method_unexpected_state' && /may not be used again/.test(e.message),
       );
+    });
+
+    it('refuses to save the method once the customer is deleted, and still takes a payment that saves nothing', async () => {
+      const customer = await a.stripe.customers.create({});
+      const intent = (setupFutureUsage?: 'off_session') =>
+        a.stripe.paymentIntents.create({ amount: 1500, currency: 'usd', allowed_payment_method_types: ['amazon_pay'], customer: customer.id, ...(setupFutureUsage && { setup_future_usage: setupFutureUsage }) });
+      const [saving, plain] = [await intent('off_session'), await intent()];
+      await a.stripe.customers.del(customer.id);
+      const confirm = { payment_method_data: { type: 'amazon_pay' as const }, return_url: 'https://example.com/done', mandate_data: MANDATE };
+      await assert.rejects(
+        a.stripe.paymentIntents.confirm(saving.id, confirm),
+        (e: Stripe.errors.StripeError) =>
+          e.statusCode === 400 && e.code === 'resource_missing' && e.param === 'customer' && e.message === `No such customer: '${customer.id}'` && e.payment_intent?.status === 'requires_payment_method',
+      );
+      assert.equal((await a.stripe.paymentIntents.confirm(plain.id, confirm)).status, 'requires_action');
     });
 
     it('payment_method_options[amazon_pay][setup_future_usage]=none cancels a top-level off_session for Amazon Pay', async () => {

@@ -474,6 +474,31 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], payment_method: pm.id, customer: c1.id }), fails(400, (e) => /may not be used again/.test(e.message)));
     });
 
+    it('refuses to confirm once its customer is deleted or its v2 account closed, instead of succeeding with nothing saved', async () => {
+      const customer = await a.stripe.customers.create({});
+      const si = await a.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'], customer: customer.id, usage: 'off_session' });
+      await a.stripe.customers.del(customer.id);
+      const form = `payment_method_data[type]=amazon_pay&return_url=${encodeURIComponent(RETURN_URL)}&${MANDATE_FORM}`;
+      const bySecret = await raw(s.url, 'POST', `/v1/setup_intents/${si.id}/confirm`, { key: a.sk, form });
+      const e = bySecret.body.error;
+      assert.deepEqual([bySecret.status, e.type, e.code, e.param, e.message, e.setup_intent?.id], [400, 'invalid_request_error', 'resource_missing', 'customer', `No such customer: '${customer.id}'`, si.id]);
+      // Stripe.js never sees an intent's customer, so a publishable key is not told its id.
+      const byBrowser = await raw(s.url, 'POST', `/v1/setup_intents/${si.id}/confirm`, { key: a.pk, form: `${form}&client_secret=${encodeURIComponent(si.client_secret!)}` });
+      assert.deepEqual([byBrowser.status, byBrowser.body.error.code, byBrowser.body.error.param], [400, 'resource_missing', undefined]);
+      assert.ok(!byBrowser.text.includes(customer.id), byBrowser.text);
+      const after = await a.stripe.setupIntents.retrieve(si.id);
+      assert.deepEqual([after.status, after.latest_attempt, after.payment_method], ['requires_payment_method', null, null]);
+      assert.deepEqual((await a.stripe.paymentMethods.list({ customer: customer.id } as Stripe.PaymentMethodListParams).catch(() => ({ data: [] }))).data, []);
+
+      const account = await v2Customer(s, a.sk);
+      const forAccount = await raw(s.url, 'POST', '/v1/setup_intents', { key: a.sk, form: `allowed_payment_method_types[0]=amazon_pay&customer_account=${account}` });
+      assert.equal(forAccount.status, 200, forAccount.text);
+      const closed = await raw(s.url, 'POST', `/v2/core/accounts/${account}/close`, { key: a.sk, json: { applied_configurations: ['customer'] }, headers: { 'stripe-version': '2026-05-27.preview' } });
+      assert.equal(closed.status, 200, closed.text);
+      const refused = await raw(s.url, 'POST', `/v1/setup_intents/${forAccount.body.id}/confirm`, { key: a.sk, form });
+      assert.deepEqual([refused.status, refused.body.error.param, refused.body.error.setup_intent?.status], [400, 'customer_account', 'requires_payment_method']);
+    });
+
     it('lists with created filters and cursors, and expands on retrieve', async () => {
       const b = await s.newAccount();
       const first = await b.stripe.setupIntents.create({ allowed_payment_method_types: ['amazon_pay'] });

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { ApiError } from '../../errors/api-error.js';
 import { errors } from '../../errors/catalogue.js';
 import { getObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
@@ -38,6 +39,22 @@ export async function requireLiveCustomer(t: Sql, ctx: CallContext, id: string, 
   const row = await getObject<Stripe.Customer>(t, ctx.scope, 'customer', id);
   if (!row) throw errors.resourceMissing('customer', id, param, 400);
   return row.data;
+}
+
+/**
+ * Saving a method needs its owner still there, until the transaction commits (attach.ts). An
+ * intent's customer was checked when the intent was made; one deleted since (or a v2 account closed)
+ * is refused at confirmation as it would be on a new intent, instead of the setup succeeding with
+ * nothing saved. A publishable key is not told the customer's id: Stripe.js never sees it.
+ */
+export async function requireLiveOwner(t: Sql, ctx: CallContext, owner: CustomerOwner, intent?: 'SetupIntent' | 'PaymentIntent'): Promise<void> {
+  try {
+    if (owner.customer) await requireLiveCustomer(t, ctx, owner.customer);
+    else if (owner.customer_account) await requireCustomerAccount(t, ctx, owner.customer_account);
+  } catch (err) {
+    if (intent && ctx.keyKind === 'publishable' && err instanceof ApiError) throw errors.intentOwnerGone(intent);
+    throw err;
+  }
 }
 
 /**

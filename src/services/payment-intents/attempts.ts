@@ -19,6 +19,7 @@ import type { MandateDataParam, PaymentMethodOptionsParam, ShippingParam } from 
 import { applyOptions, applyPaymentMethod, resolveInto, shippingOf, type Draft } from './changes.js';
 import { failAttempt, paymentError } from './results.js';
 import { ownerOfIntent, paymentMethodIdOf, savePaymentIntent, type PaymentIntentRow } from './rows.js';
+import { requireLiveOwner } from '../customers/owner.js';
 import { unexpectedState } from './views.js';
 
 /** Operation kinds: each is one connector call between two transactions (reconcile/operations.ts). */
@@ -84,6 +85,7 @@ export async function beginConfirm(t: Sql, ctx: CallContext, row: PaymentIntentR
   if (!d.data.payment_method_types.includes(type)) throw errors.paymentMethodNotAllowed('PaymentIntent', type, d.data.payment_method_types, 'payment_method');
 
   const saveForLater = effectiveSetupFutureUsage(d.data, type) === 'off_session';
+  if (saveForLater && owner) await requireLiveOwner(t, ctx, owner, 'PaymentIntent');
   const acceptance = p.mandate_data ? acceptanceFromMandateData(ctx, p.mandate_data) : null;
   checkReturnUrl(p.return_url);
   const returnUrl = p.return_url ?? null;

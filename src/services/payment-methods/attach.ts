@@ -4,7 +4,7 @@ import { isAttached, ownerOf, sameOwner, type Owner, type PaymentMethodInternal 
 import { getObject, updateObject } from '../../storage/repos/objects.js';
 import type { Sql } from '../../storage/sql.js';
 import { emitEvent } from '../../events/emit.js';
-import { ownerKey, requireCustomerAccount, requireLiveCustomer, resolveOwner } from '../customers/owner.js';
+import { ownerKey, requireLiveOwner, resolveOwner } from '../customers/owner.js';
 import { setAttachOnCustomerCreate } from '../customers/customers.js';
 import type { CallContext } from '../context.js';
 import type { PaymentMethodRow } from './create.js';
@@ -47,10 +47,7 @@ export async function attachPaymentMethod(t: Sql, ctx: CallContext, row: Payment
  * second waits for the other and sees it. An intent's owner was checked when the intent was made,
  * maybe long before the customer's answer completes it.
  */
-async function holdOwner(t: Sql, ctx: CallContext, owner: Owner): Promise<void> {
-  if (owner.customer) await requireLiveCustomer(t, ctx, owner.customer);
-  else if (owner.customer_account) await requireCustomerAccount(t, ctx, owner.customer_account);
-}
+const holdOwner = (t: Sql, ctx: CallContext, owner: Owner): Promise<void> => requireLiveOwner(t, ctx, owner);
 
 export async function attachPaymentMethodById(ctx: CallContext, id: string, p: AttachPaymentMethod): Promise<Stripe.PaymentMethod> {
   return ctx.deps.store.tx(async (t) => {

@@ -11,6 +11,7 @@ import { enqueueOperation, finishOperation, registerOperationHandler, runOperati
 import { insertPaymentMethod } from '../payment-methods/create.js';
 import { requireUsablePaymentMethod } from '../payment-methods/reuse.js';
 import { nowSeconds, type CallContext } from '../context.js';
+import { requireLiveOwner } from '../customers/owner.js';
 import { acceptanceFromMandateData } from '../mandates/acceptance.js';
 import { abandonPendingAttempt, insertSetupAttempt, updateSetupAttempt } from './attempts.js';
 import { getSetupAttempt, ownerOfIntent, paymentMethodIdOf, requireSetupIntent, type SetupIntentRow } from './model.js';
@@ -67,6 +68,7 @@ export async function beginConfirm(t: Sql, ctx: CallContext, row: SetupIntentRow
   const types = p.allowed_payment_method_types !== undefined ? resolvePaymentMethodTypes(ctx, p, false) : undefined;
   if (types) si = { ...si, ...types };
   const owner = ownerOfIntent(si);
+  if (owner.customer || owner.customer_account) await requireLiveOwner(t, ctx, owner, 'SetupIntent');
   let param = 'payment_method';
   let pmRow;
   if (p.payment_method_data !== undefined) {
