@@ -145,6 +145,35 @@ for (const engine of engines()) {
       await assert.rejects(a.stripe.customers.list({ starting_after: 'cus_nope' }), (e: Stripe.errors.StripeError) => e.code === 'resource_missing' && e.param === 'starting_after');
     });
 
+    it("answers a customer's sources and tax IDs as the empty lists its expanded fields show", async () => {
+      const a = await s.newAccount();
+      const other = await s.newAccount();
+      const c = await a.stripe.customers.create({});
+      const expanded = (await a.stripe.customers.retrieve(c.id, { expand: ['sources', 'tax_ids'] })) as Stripe.Customer;
+      for (const [field, list] of [
+        ['sources', await a.stripe.customers.listSources(c.id, { object: 'card', limit: 3 })],
+        ['tax_ids', await a.stripe.customers.listTaxIds(c.id)],
+      ] as const) {
+        const { total_count: _, ...page } = expanded[field] as unknown as Record<string, unknown>;
+        assert.deepEqual({ object: list.object, data: list.data, has_more: list.has_more, url: list.url }, page, field);
+        assert.equal(list.url, `/v1/customers/${c.id}/${field}`);
+      }
+      const seen: unknown[] = [];
+      for await (const item of a.stripe.customers.listSources(c.id)) seen.push(item);
+      assert.deepEqual(seen, []);
+      const notFound = (param: string) => (e: Stripe.errors.StripeError) => e.statusCode === 404 && e.code === 'resource_missing' && e.param === param;
+      await assert.rejects(other.stripe.customers.listSources(c.id), notFound('id'), "another account's customer");
+      await assert.rejects(a.stripe.customers.listTaxIds('cus_missing'), notFound('id'));
+      await assert.rejects(a.stripe.customers.retrieveSource(c.id, 'card_123'), (e: Stripe.errors.StripeError) => notFound('id')(e) && e.message === "No such source: 'card_123'");
+      await assert.rejects(a.stripe.customers.retrieveTaxId(c.id, 'txi_123'), notFound('id'));
+      const cursor = await raw(s.url, 'GET', `/v1/customers/${c.id}/sources?starting_after=card_123`, { key: a.sk });
+      assert.deepEqual([cursor.status, cursor.body.error.code, cursor.body.error.param], [400, 'resource_missing', 'starting_after']);
+      const unknown = await raw(s.url, 'GET', `/v1/customers/${c.id}/tax_ids?created[gt]=1`, { key: a.sk });
+      assert.deepEqual([unknown.status, unknown.body.error.code, unknown.body.error.param], [400, 'parameter_unknown', 'created']);
+      const expand = await raw(s.url, 'GET', `/v1/customers/${c.id}/sources?expand[]=customer`, { key: a.sk });
+      assert.deepEqual([expand.status, expand.body.error.message], [400, "This property cannot be expanded (customer). You may want to try expanding 'data.customer' instead."]);
+    });
+
     it('filters by created range', async () => {
       const a = await s.newAccount();
       const c1 = await a.stripe.customers.create({});

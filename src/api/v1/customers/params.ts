@@ -44,6 +44,9 @@ export const createCustomerParams = { ...writable, payment_method: str({ max: 50
 export const updateCustomerParams = { ...writable, default_source: str().emptyable() };
 export const retrieveParams = { expand: expandParam() };
 export const listCustomerParams = { ...listParams, email: str({ max: 512 }), test_clock: str() };
+const pagination = { limit: listParams.limit, starting_after: listParams.starting_after, ending_before: listParams.ending_before, expand: listParams.expand };
+export const listSourcesParams = { ...pagination, object: str({ max: 5000 }) };
+export const listTaxIdsParams = pagination;
 
 type Obj<S> = { [K in keyof S]: Infer<S[K]> };
 export type CreateCustomer = Obj<typeof createCustomerParams>;

@@ -13,7 +13,8 @@ import {
   updateCustomer,
 } from '../../../services/customers/customers.js';
 import { deleteCustomer } from '../../../services/customers/delete.js';
-import { createCustomerParams, listCustomerParams, retrieveParams, updateCustomerParams } from './params.js';
+import { listCustomerWallet, retrieveCustomerWalletItem } from '../../../services/customers/wallet-lists.js';
+import { createCustomerParams, listCustomerParams, listSourcesParams, listTaxIdsParams, retrieveParams, updateCustomerParams } from './params.js';
 
 registerResource({
   object: 'customer',
@@ -100,6 +101,34 @@ export const customerRoutes: RouteDef[] = [
     handler: async ({ ctx, params }) => {
       const p = decodeParams(listCustomerParams, params);
       return listPageForWire(ctx, { object: 'customer', url: '/v1/customers', filter: { lookup: p.email } }, p);
+    },
+  },
+  // https://docs.stripe.com/api/sources and https://docs.stripe.com/api/tax_ids: none kept here.
+  {
+    method: 'GET',
+    path: '/v1/customers/:id/sources',
+    // `object` filters by source type; the page is empty whatever it names.
+    handler: async ({ ctx, params, pathParams }) => listCustomerWallet(ctx, pathParams.id, 'sources', decodeParams(listSourcesParams, params)),
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:id/sources/:item',
+    handler: async ({ ctx, params, pathParams }) => {
+      decodeParams(retrieveParams, params);
+      return retrieveCustomerWalletItem(ctx, pathParams.id, 'sources', pathParams.item);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:id/tax_ids',
+    handler: async ({ ctx, params, pathParams }) => listCustomerWallet(ctx, pathParams.id, 'tax_ids', decodeParams(listTaxIdsParams, params)),
+  },
+  {
+    method: 'GET',
+    path: '/v1/customers/:id/tax_ids/:item',
+    handler: async ({ ctx, params, pathParams }) => {
+      decodeParams(retrieveParams, params);
+      return retrieveCustomerWalletItem(ctx, pathParams.id, 'tax_ids', pathParams.item);
     },
   },
 ];
