@@ -13,7 +13,7 @@ import {
   updateCustomer,
 } from '../../../services/customers/customers.js';
 import { deleteCustomer } from '../../../services/customers/delete.js';
-import { listCustomerWallet, retrieveCustomerWalletItem } from '../../../services/customers/wallet-lists.js';
+import { listCustomerWallet, retrieveCustomerWalletItem, type WalletList } from '../../../services/customers/wallet-lists.js';
 import { createCustomerParams, listCustomerParams, listSourcesParams, listTaxIdsParams, retrieveParams, updateCustomerParams } from './params.js';
 
 registerResource({
@@ -104,31 +104,25 @@ export const customerRoutes: RouteDef[] = [
     },
   },
   // https://docs.stripe.com/api/sources and https://docs.stripe.com/api/tax_ids: none kept here.
-  {
-    method: 'GET',
-    path: '/v1/customers/:id/sources',
-    // `object` filters by source type; the page is empty whatever it names.
-    handler: async ({ ctx, params, pathParams }) => listCustomerWallet(ctx, pathParams.id, 'sources', decodeParams(listSourcesParams, params)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/customers/:id/sources/:item',
-    handler: async ({ ctx, params, pathParams }) => {
-      decodeParams(retrieveParams, params);
-      return retrieveCustomerWalletItem(ctx, pathParams.id, 'sources', pathParams.item);
-    },
-  },
-  {
-    method: 'GET',
-    path: '/v1/customers/:id/tax_ids',
-    handler: async ({ ctx, params, pathParams }) => listCustomerWallet(ctx, pathParams.id, 'tax_ids', decodeParams(listTaxIdsParams, params)),
-  },
-  {
-    method: 'GET',
-    path: '/v1/customers/:id/tax_ids/:item',
-    handler: async ({ ctx, params, pathParams }) => {
-      decodeParams(retrieveParams, params);
-      return retrieveCustomerWalletItem(ctx, pathParams.id, 'tax_ids', pathParams.item);
-    },
-  },
+  // A source list's `object` filters by source type; the page is empty whatever it names.
+  ...walletRoutes('sources', listSourcesParams),
+  ...walletRoutes('tax_ids', listTaxIdsParams),
 ];
+
+function walletRoutes(list: WalletList, listParams: typeof listTaxIdsParams): RouteDef[] {
+  return [
+    {
+      method: 'GET',
+      path: `/v1/customers/:id/${list}`,
+      handler: async ({ ctx, params, pathParams }) => listCustomerWallet(ctx, pathParams.id, list, decodeParams(listParams, params)),
+    },
+    {
+      method: 'GET',
+      path: `/v1/customers/:id/${list}/:item`,
+      handler: async ({ ctx, params, pathParams }) => {
+        decodeParams(retrieveParams, params);
+        return retrieveCustomerWalletItem(ctx, pathParams.id, list, pathParams.item);
+      },
+    },
+  ];
+}
