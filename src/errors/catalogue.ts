@@ -188,10 +188,10 @@ export const errors = {
   parameterNotSupported: (param: string, why: string) => invalid(400, `onfile does not support ${param}: ${why}`, undefined, param),
   /** The processor declined a payment (402, stripe-node StripeCardError); `extra` carries the intent. */
   paymentDeclined: (code: string, message: string, extra: Record<string, unknown>) => new ApiError(402, 'card_error', message, code, undefined, extra),
-  /** (unverified wording) Off-session needs a saved method the customer authorized for later charges. */
   /** (onfile's wording) What a publishable key is told instead of the customer's id (owner.ts). */
   intentOwnerGone: (intent: 'SetupIntent' | 'PaymentIntent') =>
     invalid(400, `The customer of this ${intent} no longer exists, so no payment method can be saved for it. Create a new ${intent}.`, 'resource_missing'),
+  /** (unverified wording) Off-session needs a saved method the customer authorized for later charges. */
   offSessionNeedsCustomer: () =>
     invalid(400, 'Off-session payments charge a PaymentMethod saved to a customer. Pass the `customer` (or `customer_account`) the PaymentMethod is attached to, or confirm on-session with a `return_url`.', undefined, 'customer'),
   /** (unverified wording) */

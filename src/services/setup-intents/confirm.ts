@@ -68,7 +68,7 @@ export async function beginConfirm(t: Sql, ctx: CallContext, row: SetupIntentRow
   const types = p.allowed_payment_method_types !== undefined ? resolvePaymentMethodTypes(ctx, p, false) : undefined;
   if (types) si = { ...si, ...types };
   const owner = ownerOfIntent(si);
-  if (owner.customer || owner.customer_account) await requireLiveOwner(t, ctx, owner, 'SetupIntent');
+  await requireLiveOwner(t, ctx, owner, 'SetupIntent');
   let param = 'payment_method';
   let pmRow;
   if (p.payment_method_data !== undefined) {
