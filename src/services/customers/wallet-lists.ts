@@ -1,6 +1,6 @@
 import { errors } from '../../errors/catalogue.js';
 import { checkExpandPaths } from '../../api/render.js';
-import { getObject } from '../../storage/repos/objects.js';
+import { requireCustomer } from './customers.js';
 import type { CallContext } from '../context.js';
 
 /**
@@ -20,14 +20,10 @@ export interface WalletListArgs {
   expand?: string[];
 }
 
-/** The customer named in the path is the resource itself: a 404 naming `id`, as for its payment methods. */
-async function requireCustomerInPath(ctx: CallContext, customer: string): Promise<void> {
-  if (!(await getObject(ctx.deps.store.read, ctx.scope, 'customer', customer))) throw errors.resourceMissing('customer', customer);
-}
-
 export async function listCustomerWallet(ctx: CallContext, customer: string, list: WalletList, p: WalletListArgs) {
   checkExpandPaths(NOUN[list], p.expand, true);
-  await requireCustomerInPath(ctx, customer);
+  // The customer named in the path is the resource itself: a 404 naming `id`, as for its payment methods.
+  await requireCustomer(ctx.deps.store.read, ctx, customer);
   // A cursor must name an item of the list, and this one has none.
   if (p.starting_after !== undefined) throw errors.resourceMissing(NOUN[list], p.starting_after, 'starting_after', 400);
   if (p.ending_before !== undefined) throw errors.resourceMissing(NOUN[list], p.ending_before, 'ending_before', 400);
@@ -35,6 +31,6 @@ export async function listCustomerWallet(ctx: CallContext, customer: string, lis
 }
 
 export async function retrieveCustomerWalletItem(ctx: CallContext, customer: string, list: WalletList, id: string): Promise<never> {
-  await requireCustomerInPath(ctx, customer);
+  await requireCustomer(ctx.deps.store.read, ctx, customer);
   throw errors.resourceMissing(NOUN[list], id);
 }

@@ -7,6 +7,7 @@ import { cursorSeq, getObject, listObjects, updateObject } from '../../storage/r
 import { emitEvent } from '../../events/emit.js';
 import { checkExpandPaths, renderList, type ListPage } from '../../api/render.js';
 import { ownerKey, requireCustomerAccount, requireLiveCustomer } from '../customers/owner.js';
+import { requireCustomer } from '../customers/customers.js';
 import type { CallContext } from '../context.js';
 import { requirePaymentMethod } from './attach.js';
 import type { ListPaymentMethods, UpdatePaymentMethod } from '../../api/v1/payment-methods/params.js';
@@ -22,7 +23,7 @@ export async function retrievePaymentMethod(ctx: CallContext, id: string): Promi
  */
 export async function retrieveCustomerPaymentMethod(ctx: CallContext, customerId: string, id: string): Promise<Stripe.PaymentMethod> {
   const read = ctx.deps.store.read;
-  if (!(await getObject(read, ctx.scope, 'customer', customerId))) throw errors.resourceMissing('customer', customerId);
+  await requireCustomer(read, ctx, customerId);
   const row = await getObject<Stripe.PaymentMethod>(read, ctx.scope, 'payment_method', id);
   if (!row) throw errors.resourceMissing('PaymentMethod', id, 'payment_method');
   if (row.data.customer !== customerId) throw errors.paymentMethodOfAnotherCustomer();
@@ -67,7 +68,7 @@ export async function listPaymentMethods(
   };
   // A customer named in the path is the resource itself (404, param id); as a filter it is a parameter (400).
   if (p.customer && opts.customerInPath) {
-    if (!(await getObject(read, ctx.scope, 'customer', p.customer))) throw errors.resourceMissing('customer', p.customer);
+    await requireCustomer(read, ctx, p.customer);
   } else if (p.customer) await requireLiveCustomer(read, ctx, p.customer);
   if (p.customer_account) await requireCustomerAccount(read, ctx, p.customer_account);
   let startingAfterSeq = p.starting_after ? await cursor(p.starting_after, 'starting_after') : undefined;
